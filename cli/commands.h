@@ -1,0 +1,25 @@
+// The subcommand registry: each cmd_<name>.cpp defines a Make<Name>Command().
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace mrt::cli {
+
+inline constexpr std::string_view kVersion = "0.1.0";
+
+struct Command {
+  std::function<void(CLI::App&)> add;  // registers the subcommand and its options
+  std::function<bool()> parsed;        // true when the user chose it
+  std::function<int()> run;            // runs it; returns the exit code
+};
+
+Command MakeRunCommand();
+Command MakeInspectCommand();
+
+inline std::vector<Command> AllCommands() { return {MakeRunCommand(), MakeInspectCommand()}; }
+
+}  // namespace mrt::cli

@@ -1,0 +1,64 @@
+// Declarations of every reference kernel, grouped by the file (kernels/<family>/<file>) that
+// implements them. ref_table.cpp maps each OpKind to one of these.
+#pragma once
+
+#include "kernels/reference/ref_kernel.h"
+
+namespace mrt::ref {
+
+// conv/conv_ref.cpp
+Status Conv(RefContext& c);
+Status ConvTranspose(RefContext& c);
+// gemm/gemm_ref.cpp
+Status Gemm(RefContext& c);
+Status MatMul(RefContext& c);
+// norm/norm_ref.cpp
+Status BatchNormalization(RefContext& c);
+Status InstanceNormalization(RefContext& c);
+Status LayerNormalization(RefContext& c);
+// pool/pool_ref.cpp
+Status MaxPool(RefContext& c);
+Status AveragePool(RefContext& c);
+Status GlobalAveragePool(RefContext& c);
+Status GlobalMaxPool(RefContext& c);
+
+// elementwise/unary_ref.cpp: every unary op (switches on c.node.op)
+Status Unary(RefContext& c);
+// elementwise/binary_ref.cpp: Add Sub Mul Div Pow PRelu Max Min Sum Mean, comparisons, logic
+Status Binary(RefContext& c);
+Status Variadic(RefContext& c);
+Status Clip(RefContext& c);
+Status Where(RefContext& c);
+// elementwise/cast_ref.cpp
+Status Cast(RefContext& c);
+
+// softmax/softmax_ref.cpp
+Status Softmax(RefContext& c);  // Softmax and LogSoftmax
+// reduce/reduce_ref.cpp
+Status Reduce(RefContext& c);
+Status ArgReduce(RefContext& c);
+Status TopK(RefContext& c);
+
+// shape/copy_ref.cpp: ops whose output bytes equal input 0's bytes
+Status CopyInput0(RefContext& c);  // Identity, Flatten, Reshape, Squeeze, Unsqueeze
+Status Dropout(RefContext& c);
+// shape/layout_ref.cpp
+Status Transpose(RefContext& c);
+Status Concat(RefContext& c);
+Status Split(RefContext& c);
+Status Slice(RefContext& c);
+Status Expand(RefContext& c);
+Status Tile(RefContext& c);
+Status Gather(RefContext& c);
+Status Pad(RefContext& c);
+Status DepthToSpace(RefContext& c);
+Status SpaceToDepth(RefContext& c);
+// shape/generate_ref.cpp
+Status ShapeOf(RefContext& c);
+Status ConstantOfShape(RefContext& c);
+Status Range(RefContext& c);
+
+// resize/resize_ref.cpp
+Status Resize(RefContext& c);
+
+}  // namespace mrt::ref

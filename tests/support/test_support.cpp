@@ -1,0 +1,81 @@
+#include "tests/support/test_support.h"
+
+#include <cmath>
+#include <random>
+
+#include "ir/infer_shapes.h"
+
+namespace mrt::testing {
+
+Tensor RandomTensor(DType dtype, std::vector<int64_t> sizes, uint64_t seed, double lo, double hi) {
+  Tensor t(dtype, std::move(sizes));
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> dist(lo, hi);
+  const TensorView v = t.view();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double x = dist(rng);
+    if (IsInteger(dtype)) x = std::floor(x);
+    if (dtype == DType::kBool) x = x > (lo + hi) / 2 ? 1 : 0;
+    StoreFromDouble(v, i, x);
+  }
+  return t;
+}
+
+Closeness Compare(const Tensor& actual, const Tensor& expected) {
+  Closeness c;
+  const int64_t n = std::min(actual.numel(), expected.numel());
+  for (int64_t i = 0; i < n; ++i) {
+    const double a = actual.ElementAsDouble(i), e = expected.ElementAsDouble(i);
+    c.max_abs_error = std::max(c.max_abs_error, std::abs(a - e));
+    c.max_ref_magnitude = std::max(c.max_ref_magnitude, std::abs(e));
+  }
+  return c;
+}
+
+::testing::AssertionResult AllClose(const Tensor& actual, const Tensor& expected, double rtol, double atol) {
+  if (actual.dtype() != expected.dtype())
+    return ::testing::AssertionFailure() << "dtype " << DTypeName(actual.dtype()) << " != expected "
+                                         << DTypeName(expected.dtype());
+  if (actual.sizes() != expected.sizes())
+    return ::testing::AssertionFailure() << "shape " << SizesToString(actual.sizes()) << " != expected "
+                                         << SizesToString(expected.sizes());
+  for (int64_t i = 0; i < actual.numel(); ++i) {
+    const double a = actual.ElementAsDouble(i), e = expected.ElementAsDouble(i);
+    if (std::isnan(e) && std::isnan(a)) continue;
+    if (std::isinf(e) && a == e) continue;
+    if (!(std::abs(a - e) <= atol + rtol * std::abs(e)))
+      return ::testing::AssertionFailure() << "element " << i << ": " << a << " vs expected " << e
+                                           << " (|diff| " << std::abs(a - e) << ")";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+Expected<std::vector<Tensor>> RunSingleOp(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs,
+                                          int num_outputs) {
+  Graph g;
+  TensorMap feeds;
+  std::vector<ValueId> ins, outs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].dtype() == DType::kUndefined) {
+      ins.push_back(kNoValue);
+      continue;
+    }
+    const std::string name = "in" + std::to_string(i);
+    const ValueId v = g.AddValue(name, inputs[i].dtype(), inputs[i].shape());
+    g.AddGraphInput(v);
+    ins.push_back(v);
+    feeds[name] = inputs[i];
+  }
+  for (int i = 0; i < num_outputs; ++i) outs.push_back(g.AddValue("out" + std::to_string(i)));
+  g.AddNode(op, "node", ins, outs, attrs);
+  for (ValueId v : outs) g.AddGraphOutput(v);
+  MRT_ASSIGN_OR_RETURN(TensorMap results, RunReference(g, feeds));
+  std::vector<Tensor> out;
+  for (int i = 0; i < num_outputs; ++i) out.push_back(results.at("out" + std::to_string(i)));
+  return out;
+}
+
+std::string TestDataPath(const std::string& relative) { return std::string(MRT_TEST_DATA_DIR) + "/" + relative; }
+std::string ModelsPath(const std::string& relative) { return std::string(MRT_MODELS_DIR) + "/" + relative; }
+
+}  // namespace mrt::testing
