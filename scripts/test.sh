@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: builds build/ (incrementally), fetches the real models and their
+# ONNX Runtime reference outputs when missing, then runs ctest. Its closing line is ctest's
+# ("100% tests passed, 0 tests failed out of N"). GPU tests skip, with their reason, when no GPU
+# is present.
+#   scripts/test.sh            everything (unit, importer, conformance, real models)
+#   scripts/test.sh --asan     the importer and conformance suites under AddressSanitizer
+#   scripts/test.sh -R REGEX   only tests matching REGEX (passed through to ctest)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=build
+cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+ctest_args=()
+while (($#)); do
+  case "$1" in
+    --asan) build=build-asan; cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DMRT_ASAN=ON -DMRT_ENABLE_CUDA=OFF)
+            ctest_args+=(-L "onnx|conformance") ;;
+    *) ctest_args+=("$1") ;;
+  esac
+  shift
+done
+jobs=$(nproc)
+[ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja "${cmake_args[@]}" >/dev/null
+cmake --build "$build" -j"$jobs"
+bash scripts/fetch_models.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+ctest --test-dir "$build" --output-on-failure -j"$jobs" "${ctest_args[@]}"
