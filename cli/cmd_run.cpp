@@ -1,11 +1,201 @@
+// `mini-rt run`: imports an ONNX model, reads inputs from .npy files (seeded random data for the
+// inputs not given), runs it and prints a summary; with --output-dir writes each output as .npy.
+// For now the only device is the CPU reference backend; plans and CUDA come with the builder.
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "ir/dump.h"
+#include "ir/onnx/importer.h"
+#include "runtime/npy.h"
+#include "runtime/reference_backend.h"
 
 namespace mrt::cli {
 
+namespace {
+
+constexpr std::string_view kName = "run";
+
+struct RunOptions {
+  std::string model;
+  std::string device = "cpu";
+  std::vector<std::string> inputs;  // NAME=FILE.npy
+  std::vector<std::string> shapes;  // trtexec --shapes syntax
+  std::string output_dir;
+  uint64_t seed = 1;
+  bool verbose = false;
+};
+
+struct InputFile {
+  std::string name, path;
+};
+
+// "x=data/x.npy" -> {x, data/x.npy}; the name ends at the first '='.
+Expected<std::vector<InputFile>> ParseInputOptions(const std::vector<std::string>& specs) {
+  std::vector<InputFile> files;
+  std::set<std::string> seen;
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      return Status::Errorf("bad --input '{}': expected NAME=FILE.npy", spec);
+    InputFile f{spec.substr(0, eq), spec.substr(eq + 1)};
+    if (!seen.insert(f.name).second) return Status::Errorf("bad --input: input '{}' is given twice", f.name);
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
+// A user-supplied tensor must have the input's dtype, its rank and static dims, and the sizes
+// --shapes gave for it.
+Status CheckGivenInput(const Value& input, const Tensor& t, const std::string& path, const ShapeMap& shapes) {
+  const std::string got = fmt::format("{}{}", DTypeName(t.dtype()), SizesToString(t.sizes()));
+  const std::string want = fmt::format("{}{}", DTypeName(input.dtype), input.shape.ToString());
+  if (t.dtype() != input.dtype)
+    return Status::Errorf("--input {}={}: the file holds {} but input '{}' is {}", input.name, path, got, input.name,
+                          want);
+  // --shapes first: the importer has already written those sizes into the input's shape.
+  auto given = shapes.find(input.name);
+  if (given != shapes.end() && given->second != t.sizes())
+    return Status::Errorf("--input {}={}: the file holds {} but --shapes gives {}", input.name, path, got,
+                          SizesToString(given->second));
+  bool fits = input.shape.unknown_rank() || t.rank() == input.shape.rank();
+  for (size_t d = 0; fits && !input.shape.unknown_rank() && d < t.rank(); ++d)
+    fits = !input.shape[d].is_static() || input.shape[d].size == t.sizes()[d];
+  if (!fits)
+    return Status::Errorf("--input {}={}: the file holds {} but input '{}' is {}", input.name, path, got, input.name,
+                          want);
+  return Status::Ok();
+}
+
+Status ReadInputFiles(const Graph& graph, const std::vector<InputFile>& files, const ShapeMap& shapes,
+                      TensorMap& inputs) {
+  for (const InputFile& f : files) {
+    auto id = graph.FindValue(f.name);
+    if (!id || !graph.value(*id).is_graph_input)
+      return Status::Errorf("--input {}={}: the model has no input named '{}' (inputs: {})", f.name, f.path, f.name,
+                            InputNames(graph));
+    MRT_ASSIGN_OR_RETURN(Tensor t, ReadNpy(f.path));
+    MRT_RETURN_IF_ERROR(CheckGivenInput(graph.value(*id), t, f.path, shapes));
+    inputs[f.name] = std::move(t);
+  }
+  return Status::Ok();
+}
+
+// Writes outputs in model order to dir/<sanitised name>.npy; when two names sanitise to the same
+// file the later one gets "-1", "-2", ... appended. Returns the path written for each output.
+Expected<std::map<std::string, std::string>> WriteOutputs(const Graph& graph, const TensorMap& outputs,
+                                                          const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    return Status::Errorf("--output-dir {}: cannot create the folder: {}", dir, ec ? ec.message() : "not a folder");
+  std::map<std::string, std::string> written;
+  std::set<std::string> used;
+  for (ValueId v : graph.outputs) {
+    const std::string& name = graph.value(v).name;
+    const std::string base = SanitizeFileName(name);
+    std::string file = base + ".npy";
+    for (int n = 1; !used.insert(file).second; ++n) file = fmt::format("{}-{}.npy", base, n);
+    const std::string path = (std::filesystem::path(dir) / file).string();
+    MRT_RETURN_IF_ERROR(WriteNpy(path, outputs.at(name)));
+    written[name] = path;
+  }
+  return written;
+}
+
+struct RunResult {
+  TensorMap inputs, outputs;
+  std::vector<std::string> random_inputs;
+  std::map<std::string, std::string> input_files, output_files;
+  double import_ms = 0, run_ms = 0;
+};
+
+void PrintSummary(const RunOptions& opt, const Graph& graph, const RunResult& r) {
+  fmt::print("model:   {} (graph '{}', opset {}, {})\n", opt.model, graph.name, graph.opset,
+             Plural(static_cast<int64_t>(graph.CountLiveNodes()), "node"));
+  fmt::print("device:  cpu (reference kernels)\n");
+  for (ValueId v : graph.inputs) {
+    const std::string& name = graph.value(v).name;
+    auto file = r.input_files.find(name);
+    const std::string source =
+        file != r.input_files.end() ? "from " + file->second : fmt::format("random, seed {}", opt.seed);
+    fmt::print("input    {}: {} ({})\n", name, DescribeTensor(r.inputs.at(name)), source);
+  }
+  for (ValueId v : graph.outputs) {
+    const std::string& name = graph.value(v).name;
+    auto file = r.output_files.find(name);
+    fmt::print("output   {}: {}{}\n", name, DescribeTensor(r.outputs.at(name)),
+               file != r.output_files.end() ? " -> " + file->second : "");
+  }
+  fmt::print("time:    run {:.3f} ms, import {:.3f} ms\n", r.run_ms, r.import_ms);
+}
+
+Status Execute(const RunOptions& opt) {
+  if (opt.device == "cuda")
+    return Status::Error(
+        "--device cuda: the CUDA backend is not available in this build (no GPU support); use "
+        "--device cpu");
+  MRT_ASSIGN_OR_RETURN(std::vector<InputFile> files, ParseInputOptions(opt.inputs));
+  MRT_ASSIGN_OR_RETURN(ShapeMap shapes, ParseShapeOptions(opt.shapes));
+  MRT_RETURN_IF_ERROR(CheckModelFile(opt.model));
+
+  RunResult r;
+  const int64_t import_start = NowNs();
+  ImportOptions import_options;
+  import_options.input_shapes = shapes;
+  MRT_ASSIGN_OR_RETURN(Graph graph, ImportOnnxFile(opt.model, import_options));
+  r.import_ms = MsSince(import_start);
+  if (opt.verbose) fmt::print("{}ops: {}\n", Dump(graph), OpHistogram(graph));
+  MRT_RETURN_IF_ERROR(CheckShapesAreInputs(graph, shapes));
+
+  MRT_RETURN_IF_ERROR(ReadInputFiles(graph, files, shapes, r.inputs));
+  for (const InputFile& f : files) r.input_files[f.name] = f.path;
+  MRT_ASSIGN_OR_RETURN(r.random_inputs, AddRandomInputs(graph, shapes, opt.seed, r.inputs));
+  for (const std::string& name : r.random_inputs)
+    fmt::print("note: input '{}' was not given (--input {}=FILE.npy): using seeded random data ({}, seed {})\n", name,
+               name, RandomDistributionName(graph.value(*graph.FindValue(name)).dtype), opt.seed);
+
+  const int64_t run_start = NowNs();
+  MRT_ASSIGN_OR_RETURN(r.outputs, RunReference(graph, r.inputs));
+  r.run_ms = MsSince(run_start);
+  if (!opt.output_dir.empty()) {
+    MRT_ASSIGN_OR_RETURN(r.output_files, WriteOutputs(graph, r.outputs, opt.output_dir));
+  }
+  PrintSummary(opt, graph, r);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Command MakeRunCommand() {
-  auto* sub = new CLI::App*(nullptr);
-  return Command{[sub](CLI::App& app) { *sub = app.add_subcommand("run", "Run a model or plan"); },
-                 [sub] { return (*sub)->parsed(); }, [] { return 1; }};
+  auto opt = std::make_shared<RunOptions>();
+  auto sub = std::make_shared<CLI::App*>(nullptr);
+  auto add = [opt, sub](CLI::App& app) {
+    CLI::App* s =
+        app.add_subcommand(std::string(kName), "Run a model on inputs from .npy files (or seeded random data)");
+    s->add_option("model", opt->model, "The model: an .onnx file")->required();
+    s->add_option("--device", opt->device, "Where to run: cpu (reference kernels) or cuda")
+        ->check(CLI::IsMember({"cpu", "cuda"}))
+        ->capture_default_str();
+    s->add_option("--input", opt->inputs, "An input tensor: NAME=FILE.npy (repeatable)")->allow_extra_args(false);
+    s->add_option("--shapes", opt->shapes, "Sizes of dynamic inputs: NAME:1x3x640x640[,NAME:DIMS...]")
+        ->allow_extra_args(false);
+    s->add_option("--output-dir", opt->output_dir, "Write each output to DIR/<name>.npy (name sanitised)");
+    s->add_option("--seed", opt->seed, "Seed of the random data for inputs not given (>= 0)")
+        ->check(CLI::Validator(
+            [](std::string& in) { return in.empty() || in[0] == '-' ? std::string("must be >= 0") : std::string(); },
+            "SEED"))
+        ->capture_default_str();
+    s->add_flag("--verbose,-v", opt->verbose, "Print the imported graph");
+    *sub = s;
+  };
+  auto run = [opt] {
+    Status s = Execute(*opt);
+    return s.ok() ? 0 : Fail(kName, s);
+  };
+  return Command{add, [sub] { return *sub && (*sub)->parsed(); }, run};
 }
 
 }  // namespace mrt::cli

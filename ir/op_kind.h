@@ -25,6 +25,9 @@ enum class OpKind : uint16_t {
   // shape and data movement
   kIdentity, kDropout, kFlatten, kReshape, kSqueeze, kUnsqueeze, kTranspose, kConcat, kSplit, kSlice, kExpand,
   kTile, kGather, kShape, kConstantOfShape, kRange, kPad, kResize, kDepthToSpace, kSpaceToDepth,
+  // created by the optimizer (never imported): Conv/Gemm with a fused epilogue, and a fused
+  // chain of elementwise ops carrying a small expression program
+  kFusedConv, kFusedGemm, kPointwise,
 
   kCount  // number of ops; keep last
 };

@@ -114,6 +114,11 @@ constexpr OpInfo kOpTable[] = {
     {K::kResize, "Resize", I::Resize, 0, 1, 4, 1, 1},
     {K::kDepthToSpace, "DepthToSpace", I::DepthToSpace, 0, 1, 1, 1, 1},
     {K::kSpaceToDepth, "SpaceToDepth", I::SpaceToDepth, 0, 1, 1, 1, 1},
+
+    // FusedConv(X, W, B?, Z?): post_act(act(Conv(X, W) + B) + Z); FusedGemm likewise on Gemm.
+    {K::kFusedConv, "FusedConv", I::FusedConv, kQ | kTraitInternal, 2, 4, 1, 1},
+    {K::kFusedGemm, "FusedGemm", I::FusedGemm, kQ | kTraitInternal, 2, 4, 1, 1},
+    {K::kPointwise, "Pointwise", I::Pointwise, kEw | kTraitInternal, 1, kVar, 1, 1},
 };
 
 static_assert(std::size(kOpTable) == kNumOpKinds, "one op table row per OpKind");

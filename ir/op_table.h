@@ -18,7 +18,8 @@ enum OpTrait : uint32_t {
   kTraitQuantizable = 1u << 2,     // has an INT8 implementation path (Conv, Gemm, MatMul, ...)
   kTraitView = 1u << 3,            // output aliases input 0's bytes (Reshape, Flatten, ...)
   kTraitShapeOnly = 1u << 4,       // output depends on input shapes only (Shape)
-  kTraitNondeterministic = 1u << 5 // never constant-folded (none yet; RandomNormal would be)
+  kTraitNondeterministic = 1u << 5, // never constant-folded (none yet; RandomNormal would be)
+  kTraitInternal = 1u << 6          // made by the optimizer; not an ONNX op, never imported
 };
 
 struct OpInfo {

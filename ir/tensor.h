@@ -36,7 +36,8 @@ class Tensor {
   template <typename T>
   static Tensor FromVector(DType dtype, std::vector<int64_t> sizes, const std::vector<T>& values) {
     Tensor t(dtype, std::move(sizes));
-    std::memcpy(t.raw(), values.data(), std::min(t.nbytes(), values.size() * sizeof(T)));
+    const size_t bytes = std::min(t.nbytes(), values.size() * sizeof(T));
+    if (bytes) std::memcpy(t.raw(), values.data(), bytes);
     return t;
   }
 

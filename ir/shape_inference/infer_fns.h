@@ -53,4 +53,9 @@ Status Resize(InferContext& c);
 Status DepthToSpace(InferContext& c);
 Status SpaceToDepth(InferContext& c);
 
+// infer_fused.cpp: ops the optimizer creates
+Status FusedConv(InferContext& c);
+Status FusedGemm(InferContext& c);
+Status Pointwise(InferContext& c);
+
 }  // namespace mrt::infer

@@ -61,4 +61,10 @@ Status Range(RefContext& c);
 // resize/resize_ref.cpp
 Status Resize(RefContext& c);
 
+// fused/fused_ref.cpp: ops the optimizer creates
+Status FusedConv(RefContext& c);
+Status FusedGemm(RefContext& c);
+// fused/pointwise_ref.cpp
+Status Pointwise(RefContext& c);
+
 }  // namespace mrt::ref

@@ -106,6 +106,9 @@ constexpr RefRow kRefTable[] = {
     {K::kResize, ref::Resize},
     {K::kDepthToSpace, ref::DepthToSpace},
     {K::kSpaceToDepth, ref::SpaceToDepth},
+    {K::kFusedConv, ref::FusedConv},
+    {K::kFusedGemm, ref::FusedGemm},
+    {K::kPointwise, ref::Pointwise},
 };
 
 static_assert(std::size(kRefTable) == kNumOpKinds, "one reference kernel row per OpKind");

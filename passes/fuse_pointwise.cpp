@@ -1,0 +1,316 @@
+// fuse_pointwise: connected groups of float elementwise ops become one Pointwise node.
+//
+// Pattern: a tree or DAG of elementwise ops (unary math and activations, Add Sub Mul Div Pow
+// PRelu, Max Min Sum Mean, Clip, and Pointwise nodes from an earlier round) whose intermediate
+// values are read only inside the group. Each group has one root, whose output leaves the group;
+// the group becomes Pointwise(inputs...) writing the root's output value, with a program
+// (ir/pointwise_program.h) that evaluates the whole group per element.
+// Math: elementwise ops commute with broadcasting, so evaluating every op at the coordinates of
+// the output (each leaf read through numpy broadcasting) gives the unfused result; f16/bf16
+// chains compute in f32 between ops instead of rounding after each (at least as accurate).
+// Grouping: nodes are visited in reverse topological order; a candidate joins the group of its
+// output's readers when its output is not a graph output and every reader is in one same group;
+// otherwise it roots a new group. So a value with a reader outside the group stays a group
+// output (its producer roots its own group), and a value read twice inside a group is one
+// register. Groups of two or more nodes are rewritten.
+// Inputs and constants: the group's leaves (values produced outside it) become the node's inputs,
+// except one-element constants, which become program constants when they cannot change the
+// output's rank (rank 0, or no higher than the highest-rank input). Clip bounds and activation
+// parameters are always program constants.
+// Preconditions: the output is f32, f16 or bf16 and every leaf that stays an input has that
+// dtype (a Pow exponent may be a scalar constant of any numeric dtype); at least one leaf is an
+// input. Leaves alone: Cast, comparisons, Where, bool/int/f64 chains, Clip with computed bounds,
+// Celu with alpha 0, and single nodes.
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+
+#include "ir/op_table.h"
+#include "ir/pointwise_program.h"
+#include "passes/graph_edit.h"
+#include "passes/passes.h"
+
+namespace mrt {
+
+namespace {
+
+using P = PointwiseOp;
+
+bool IsFusableDType(DType d) { return d == DType::kF32 || d == DType::kF16 || d == DType::kBF16; }
+
+std::optional<P> UnaryOpcode(OpKind op) {
+  switch (op) {
+    case OpKind::kRelu: return P::kRelu;
+    case OpKind::kSigmoid: return P::kSigmoid;
+    case OpKind::kTanh: return P::kTanh;
+    case OpKind::kErf: return P::kErf;
+    case OpKind::kSoftplus: return P::kSoftplus;
+    case OpKind::kSoftsign: return P::kSoftsign;
+    case OpKind::kMish: return P::kMish;
+    case OpKind::kHardSwish: return P::kHardSwish;
+    case OpKind::kExp: return P::kExp;
+    case OpKind::kLog: return P::kLog;
+    case OpKind::kSqrt: return P::kSqrt;
+    case OpKind::kNeg: return P::kNeg;
+    case OpKind::kAbs: return P::kAbs;
+    case OpKind::kReciprocal: return P::kReciprocal;
+    case OpKind::kFloor: return P::kFloor;
+    case OpKind::kCeil: return P::kCeil;
+    case OpKind::kRound: return P::kRound;
+    case OpKind::kSign: return P::kSign;
+    case OpKind::kSin: return P::kSin;
+    case OpKind::kCos: return P::kCos;
+    default: return std::nullopt;
+  }
+}
+
+std::optional<P> BinaryOpcode(OpKind op) {
+  switch (op) {
+    case OpKind::kAdd: return P::kAdd;
+    case OpKind::kSub: return P::kSub;
+    case OpKind::kMul: return P::kMul;
+    case OpKind::kDiv: return P::kDiv;
+    case OpKind::kPow: return P::kPow;
+    case OpKind::kPRelu: return P::kPRelu;
+    default: return std::nullopt;
+  }
+}
+
+bool IsVariadic(OpKind op) {
+  return op == OpKind::kMax || op == OpKind::kMin || op == OpKind::kSum || op == OpKind::kMean;
+}
+
+// Activations with attributes: ONNX defaults.
+struct ParametricRow {
+  OpKind op;
+  P opcode;
+  const char* param1;
+  float default1;
+  const char* param2;  // nullptr: one parameter
+  float default2;
+};
+constexpr ParametricRow kParametric[] = {
+    {OpKind::kLeakyRelu, P::kLeakyRelu, "alpha", 0.01f, nullptr, 0.f},
+    {OpKind::kElu, P::kElu, "alpha", 1.f, nullptr, 0.f},
+    {OpKind::kCelu, P::kCelu, "alpha", 1.f, nullptr, 0.f},
+    {OpKind::kThresholdedRelu, P::kThresholdedRelu, "alpha", 1.f, nullptr, 0.f},
+    {OpKind::kHardSigmoid, P::kHardSigmoid, "alpha", 0.2f, "beta", 0.5f},
+    {OpKind::kSelu, P::kSelu, "alpha", 1.67326319217681884765625f, "gamma", 1.05070102214813232421875f},
+};
+
+const ParametricRow* ParametricOf(OpKind op) {
+  for (const ParametricRow& row : kParametric)
+    if (row.op == op) return &row;
+  return nullptr;
+}
+
+// Clip's bounds are read as program constants, never as inputs.
+bool IsParameterSlot(const Node& n, size_t slot) { return n.op == OpKind::kClip && slot >= 1; }
+
+bool IsSupportedOp(const Node& n) {
+  return UnaryOpcode(n.op) || BinaryOpcode(n.op) || IsVariadic(n.op) || ParametricOf(n.op) ||
+         n.op == OpKind::kClip || n.op == OpKind::kPointwise;
+}
+
+// Whether node n may join a Pointwise group (see the preconditions above).
+bool IsCandidate(const Graph& g, const Node& n) {
+  if (n.dead || n.outputs.size() != 1 || !IsSupportedOp(n)) return false;
+  const DType dtype = g.value(n.outputs[0]).dtype;
+  if (!IsFusableDType(dtype)) return false;
+  if (n.op == OpKind::kCelu && n.attrs.GetFloat("alpha", 1.f) == 0.f) return false;
+  for (size_t slot = 0; slot < n.inputs.size(); ++slot) {
+    if (IsParameterSlot(n, slot)) {
+      if (n.has_input(slot) && !ScalarConstant(g, n.inputs[slot])) return false;
+      continue;
+    }
+    if (!n.has_input(slot)) return false;
+    const ValueId v = n.inputs[slot];
+    const bool scalar_exponent = n.op == OpKind::kPow && slot == 1 && ScalarConstant(g, v);
+    if (g.value(v).dtype != dtype && !scalar_exponent) return false;
+  }
+  return true;
+}
+
+// Groups as lists of node ids in topological order; the last one is the root.
+std::vector<std::vector<NodeId>> FindGroups(const Graph& g) {
+  std::vector<int> group_of(g.num_nodes(), -1);
+  int num_groups = 0;
+  for (auto id = static_cast<NodeId>(g.num_nodes()); id-- > 0;) {
+    if (!IsCandidate(g, g.node(id))) continue;
+    const Value& out = g.value(g.node(id).outputs[0]);
+    int joined = -1;
+    if (!out.is_graph_output && !out.consumers.empty()) {
+      joined = group_of[out.consumers[0]];
+      for (NodeId c : out.consumers)
+        if (group_of[c] != joined) joined = -1;
+    }
+    group_of[id] = joined >= 0 ? joined : num_groups++;
+  }
+  // Groups were numbered from the last root back; list them by root, first to last.
+  std::vector<std::vector<NodeId>> groups(num_groups);
+  for (NodeId id = 0; id < static_cast<NodeId>(g.num_nodes()); ++id)
+    if (group_of[id] >= 0) groups[num_groups - 1 - group_of[id]].push_back(id);
+  return groups;
+}
+
+// Translates one group into a program and the list of values it reads as inputs.
+class GroupEmitter {
+ public:
+  GroupEmitter(const Graph& g, const std::vector<NodeId>& members) : g_(g), members_(members) {
+    dtype_ = g.value(g.node(members.back()).outputs[0]).dtype;
+    for (NodeId id : members) produced_[g.node(id).outputs[0]] = -1;
+  }
+
+  // False when the group cannot be expressed (see the preconditions).
+  bool Emit() {
+    if (!ChooseProgramConstants()) return false;
+    for (NodeId id : members_) {
+      const std::optional<int32_t> r = EmitNode(g_.node(id));
+      if (!r || failed_) return false;
+      produced_[g_.node(id).outputs[0]] = *r;
+    }
+    // The result must be the last register (a root like Max(x) may forward an earlier one).
+    return !inputs_.empty() && produced_[g_.node(members_.back()).outputs[0]] == builder_.program().result();
+  }
+
+  PointwiseProgram TakeProgram() { return builder_.Take(); }
+  const std::vector<ValueId>& inputs() const { return inputs_; }
+
+ private:
+  bool IsLeaf(ValueId v) const { return !produced_.count(v); }
+
+  // One-element constants that cannot change the output's rank become program constants.
+  bool ChooseProgramConstants() {
+    int max_rank = 0;
+    bool has_tensor_leaf = false;
+    ForEachLeaf([&](ValueId v) {
+      const Tensor* t = ConstantOf(g_, v);
+      if (t && t->numel() == 1) return;
+      has_tensor_leaf = true;
+      const Shape& s = g_.value(v).shape;
+      max_rank = s.unknown_rank() ? -1 : (max_rank < 0 ? -1 : std::max(max_rank, static_cast<int>(s.rank())));
+    });
+    ForEachLeaf([&](ValueId v) {
+      const Tensor* t = ConstantOf(g_, v);
+      if (t && t->numel() == 1 && (t->rank() == 0 || (max_rank >= 0 && static_cast<int>(t->rank()) <= max_rank)))
+        program_constants_[v] = static_cast<float>(t->ElementAsDouble(0));
+    });
+    return has_tensor_leaf;
+  }
+
+  template <typename Fn>
+  void ForEachLeaf(Fn fn) const {
+    for (NodeId id : members_) {
+      const Node& n = g_.node(id);
+      for (size_t slot = 0; slot < n.inputs.size(); ++slot)
+        if (n.has_input(slot) && !IsParameterSlot(n, slot) && IsLeaf(n.inputs[slot])) fn(n.inputs[slot]);
+    }
+  }
+
+  // The register holding value v: a member's result, a program constant or an input load.
+  int32_t Operand(ValueId v) {
+    if (!IsLeaf(v)) return produced_.at(v);
+    if (auto it = program_constants_.find(v); it != program_constants_.end()) return builder_.Constant(it->second);
+    if (g_.value(v).dtype != dtype_) failed_ = true;  // e.g. an i64 tensor exponent of Pow
+    auto it = std::find(inputs_.begin(), inputs_.end(), v);
+    if (it == inputs_.end()) it = inputs_.insert(inputs_.end(), v);
+    return builder_.Input(static_cast<int32_t>(it - inputs_.begin()));
+  }
+
+  int32_t ClipBound(const Node& n, size_t slot, float absent) {
+    return builder_.Constant(n.has_input(slot) ? static_cast<float>(*ScalarConstant(g_, n.inputs[slot])) : absent);
+  }
+
+  std::optional<int32_t> EmitNode(const Node& n) {
+    if (auto op = UnaryOpcode(n.op)) return builder_.Op(*op, Operand(n.inputs[0]));
+    if (auto op = BinaryOpcode(n.op)) {
+      const int32_t a = Operand(n.inputs[0]);
+      return builder_.Op(*op, a, Operand(n.inputs[1]));
+    }
+    if (const ParametricRow* row = ParametricOf(n.op)) {
+      const int32_t x = Operand(n.inputs[0]);
+      const int32_t p1 = builder_.Constant(n.attrs.GetFloat(row->param1, row->default1));
+      const int32_t p2 = row->param2 ? builder_.Constant(n.attrs.GetFloat(row->param2, row->default2)) : -1;
+      return builder_.Op(row->opcode, x, p1, p2);
+    }
+    if (n.op == OpKind::kClip) {
+      const int32_t x = Operand(n.inputs[0]);
+      const int32_t lo = ClipBound(n, 1, -std::numeric_limits<float>::infinity());
+      const int32_t hi = ClipBound(n, 2, std::numeric_limits<float>::infinity());
+      return builder_.Op(P::kClip, x, lo, hi);
+    }
+    if (IsVariadic(n.op)) return EmitVariadic(n);
+    return EmitPointwise(n);
+  }
+
+  // Max/Min/Sum fold left over the inputs like their reference kernels; Mean divides the sum by n.
+  int32_t EmitVariadic(const Node& n) {
+    const P step = n.op == OpKind::kMax ? P::kMax : n.op == OpKind::kMin ? P::kMin : P::kAdd;
+    int32_t acc = Operand(n.inputs[0]);
+    for (size_t i = 1; i < n.inputs.size(); ++i) acc = builder_.Op(step, acc, Operand(n.inputs[i]));
+    if (n.op == OpKind::kMean && n.inputs.size() > 1)
+      acc = builder_.Op(P::kDiv, acc, builder_.Constant(static_cast<float>(n.inputs.size())));
+    return acc;
+  }
+
+  // A Pointwise member (from an earlier round): its program inlined, registers renumbered.
+  std::optional<int32_t> EmitPointwise(const Node& n) {
+    Expected<PointwiseProgram> inner = ReadPointwiseProgram(n.attrs, n.inputs.size());
+    if (!inner.ok()) return std::nullopt;
+    std::vector<int32_t> reg(inner->code.size());
+    for (size_t r = 0; r < inner->code.size(); ++r) {
+      const PointwiseInstr& in = inner->code[r];
+      if (in.op == P::kInput)
+        reg[r] = Operand(n.inputs[in.a]);
+      else if (in.op == P::kConstant)
+        reg[r] = builder_.Constant(inner->constants[in.a]);
+      else
+        reg[r] = builder_.Op(in.op, reg[in.a], in.b >= 0 ? reg[in.b] : -1, in.c >= 0 ? reg[in.c] : -1);
+    }
+    return reg.back();
+  }
+
+  const Graph& g_;
+  const std::vector<NodeId>& members_;
+  DType dtype_ = DType::kUndefined;
+  std::map<ValueId, int32_t> produced_;  // member outputs -> their registers
+  std::map<ValueId, float> program_constants_;
+  std::vector<ValueId> inputs_;
+  PointwiseBuilder builder_;
+  bool failed_ = false;
+};
+
+// Replaces the group by one Pointwise node writing the root's output value.
+void ReplaceGroup(Graph& g, const std::vector<NodeId>& members, GroupEmitter& emitter, PassContext& ctx) {
+  const Node& root = g.node(members.back());
+  const ValueId out = root.outputs[0];
+  const std::string name = root.op == OpKind::kPointwise ? root.name : root.name + "_pointwise";
+  std::vector<std::string> names;
+  for (NodeId id : members) names.push_back(g.node(id).name);
+  const PointwiseProgram program = emitter.TakeProgram();
+  Attributes attrs;
+  WritePointwiseProgram(attrs, program);
+  for (NodeId id : members) g.RemoveNode(id);
+  g.AddNode(OpKind::kPointwise, name, emitter.inputs(), {out}, std::move(attrs));
+  ctx.Record("fuse_pointwise", fmt::format("Pointwise({} ops)", members.size()), std::move(names), name);
+  ctx.Logf(fmt::format("  {} = {}", name, ToString(program)));
+}
+
+}  // namespace
+
+bool RunFusePointwise(Graph& graph, PassContext& ctx) {
+  bool changed = false;
+  for (const std::vector<NodeId>& members : FindGroups(graph)) {
+    if (members.size() < 2) continue;
+    GroupEmitter emitter(graph, members);
+    if (!emitter.Emit()) continue;
+    ReplaceGroup(graph, members, emitter, ctx);
+    changed = true;
+  }
+  // The new nodes were appended after their readers; restore topological order.
+  if (changed) (void)graph.TopologicalSort();  // cannot fail: fusing a group adds no cycle
+  return changed;
+}
+
+}  // namespace mrt

@@ -1,0 +1,153 @@
+#include "tests/conformance/conformance_report.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "ir/op_table.h"
+
+namespace mrt::conformance {
+
+namespace {
+
+// Per-op tallies for the matrix.
+struct OpRow {
+  int passed = 0, failed = 0, skipped = 0;
+  std::set<DType> dtypes;                   // of passing tests
+  std::map<std::string, int> skip_reasons;  // reason -> tests
+  std::vector<std::string> failing;         // test names
+};
+
+std::string EscapeCell(std::string s) {
+  for (size_t pos = 0; (pos = s.find('|', pos)) != std::string::npos; pos += 2) s.replace(pos, 1, "\\|");
+  return s;
+}
+
+std::string Plural(int n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+void Tally(OpRow& row, const CaseResult& r) {
+  switch (r.outcome) {
+    case Outcome::kPassed:
+      ++row.passed;
+      row.dtypes.insert(r.dtypes.begin(), r.dtypes.end());
+      break;
+    case Outcome::kFailed:
+      ++row.failed;
+      row.failing.push_back(r.name);
+      break;
+    case Outcome::kSkipped:
+      ++row.skipped;
+      ++row.skip_reasons[r.reason];
+      break;
+  }
+}
+
+std::string DTypeList(const std::set<DType>& dtypes) {
+  std::vector<std::string_view> names;
+  for (DType t : dtypes)
+    if (t != DType::kUndefined) names.push_back(DTypeName(t));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// Notes for one op: why its tests were skipped, and which fail.
+std::string Notes(const std::string& op, const OpRow& row) {
+  std::vector<std::string> notes;
+  if (row.passed + row.failed + row.skipped == 0) notes.push_back("no ONNX node test");
+  for (const auto& [reason, count] : row.skip_reasons) {
+    const bool self = reason.starts_with("unsupported op: ") && reason.find(op) != std::string::npos;
+    notes.push_back(self ? fmt::format("{} not imported ({})", Plural(count, "test"), reason)
+                         : fmt::format("{} skipped: {}", Plural(count, "test"), reason));
+  }
+  if (!row.failing.empty()) {
+    constexpr size_t kShown = 3;
+    std::vector<std::string> shown(row.failing.begin(), row.failing.begin() + std::min(kShown, row.failing.size()));
+    std::string list = fmt::format("{}", fmt::join(shown, ", "));
+    if (row.failing.size() > kShown) list += fmt::format(" +{} more", row.failing.size() - kShown);
+    notes.push_back("failing: " + list);
+  }
+  return EscapeCell(fmt::format("{}", fmt::join(notes, "; ")));
+}
+
+void RenderMatrix(std::string& out, const std::vector<CaseResult>& results) {
+  std::map<std::string, OpRow> rows;  // by ONNX op type
+  for (const CaseResult& r : results)
+    for (const std::string& op : r.ops) Tally(rows[op], r);
+
+  out += "## Support matrix\n\n";
+  out +=
+      "One row per op of the IR's op table (`ir/op_table.cpp`). A test counts for every op its model uses; an "
+      "`_expanded` test (the op's function body in primitive ops) counts for the op it expands. *Tested dtypes* "
+      "are the input and output dtypes of the passing tests.\n\n";
+  out += "| Op | Passed | Failed | Skipped | Tested dtypes | Notes |\n|---|---:|---:|---:|---|---|\n";
+  std::set<std::string> in_table;
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const std::string op(OpName(static_cast<OpKind>(k)));
+    in_table.insert(op);
+    const OpRow& row = rows[op];
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", op, row.passed, row.failed, row.skipped,
+                       DTypeList(row.dtypes), Notes(op, row));
+  }
+  out += "\n## ONNX ops outside the op table\n\n";
+  out +=
+      "Ops the node tests use that have no `OpKind` (the importer may still turn some into weights, e.g. "
+      "Constant).\n\n| Op | Passed | Failed | Skipped |\n|---|---:|---:|---:|\n";
+  for (const auto& [op, row] : rows)
+    if (!in_table.count(op)) out += fmt::format("| {} | {} | {} | {} |\n", op, row.passed, row.failed, row.skipped);
+}
+
+void RenderFailuresAndSkips(std::string& out, const std::vector<CaseResult>& results) {
+  out += "\n## Failing tests\n\n";
+  int failing = 0;
+  std::map<std::string, std::vector<std::string>> skipped;  // reason -> tests
+  for (const CaseResult& r : results) {
+    if (r.outcome == Outcome::kSkipped) skipped[r.reason].push_back(r.name);
+    if (r.outcome != Outcome::kFailed) continue;
+    if (failing++ == 0) out += "| Test | Reason |\n|---|---|\n";
+    out += fmt::format("| {} | {} |\n", r.name, EscapeCell(r.reason));
+  }
+  if (failing == 0) out += "None.\n";
+
+  out += "\n## Skipped tests, by reason\n\n";
+  if (skipped.empty()) out += "None.\n";
+  for (const auto& [reason, tests] : skipped)
+    out += fmt::format("- **{}** ({}): {}\n", reason, Plural(static_cast<int>(tests.size()), "test"),
+                       fmt::join(tests, ", "));
+}
+
+}  // namespace
+
+std::string RenderOperatorsDoc(const std::vector<CaseResult>& results, const RunSummary& summary) {
+  std::string out = "# Operator support\n\n";
+  out += fmt::format(
+      "Generated by `mrt_conformance --write-doc docs/operators.md` (tests/conformance) from the ONNX node tests in "
+      "`{}`; do not edit by hand. Each test imports `model.onnx`, runs it on the CPU reference backend and compares "
+      "every output with the stored one (same dtype and shape, |actual - expected| <= {:g} + {:g} * |expected|, NaN "
+      "equals NaN). A test is *skipped* when the importer reports an unsupported op or dtype.\n\n",
+      summary.data_dir, summary.tolerance.atol, summary.tolerance.rtol);
+  out += fmt::format("**{} passed, {} failed, {} skipped** ({} tests).\n\n", summary.passed, summary.failed,
+                     summary.skipped, results.size());
+  RenderMatrix(out, results);
+  RenderFailuresAndSkips(out, results);
+  return out;
+}
+
+Status WriteTextFile(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::Errorf("{}: cannot create {}", path, tmp);
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) {
+    std::remove(tmp.c_str());
+    return Status::Errorf("{}: write failed", path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    return Status::Errorf("{}: cannot rename {} into place: {}", path, tmp, ec.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace mrt::conformance
