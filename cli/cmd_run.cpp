@@ -1,6 +1,7 @@
-// `mini-rt run`: imports an ONNX model, reads inputs from .npy files (seeded random data for the
-// inputs not given), runs it and prints a summary; with --output-dir writes each output as .npy.
-// For now the only device is the CPU reference backend; plans and CUDA come with the builder.
+// `mini-rt run`: runs an ONNX model or a plan file (`mini-rt compile`) on inputs from .npy files
+// (seeded random data for the inputs not given) and prints a summary; with --output-dir writes
+// each output as .npy. For now the only device is the CPU reference backend; a plan runs out of
+// the memory arena its memory plan lays out. CUDA comes with the builder.
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -10,6 +11,7 @@
 #include "ir/dump.h"
 #include "ir/onnx/importer.h"
 #include "runtime/npy.h"
+#include "runtime/plan/plan_format.h"
 #include "runtime/reference_backend.h"
 
 namespace mrt::cli {
@@ -109,12 +111,15 @@ struct RunResult {
   TensorMap inputs, outputs;
   std::vector<std::string> random_inputs;
   std::map<std::string, std::string> input_files, output_files;
-  double import_ms = 0, run_ms = 0;
+  double load_ms = 0, run_ms = 0;
+  std::string load_what = "import";  // "import" (.onnx) or "load" (plan)
+  std::string plan_line;             // what the plan is, for plans
 };
 
 void PrintSummary(const RunOptions& opt, const Graph& graph, const RunResult& r) {
   fmt::print("model:   {} (graph '{}', opset {}, {})\n", opt.model, graph.name, graph.opset,
              Plural(static_cast<int64_t>(graph.CountLiveNodes()), "node"));
+  if (!r.plan_line.empty()) fmt::print("plan:    {}\n", r.plan_line);
   fmt::print("device:  cpu (reference kernels)\n");
   for (ValueId v : graph.inputs) {
     const std::string& name = graph.value(v).name;
@@ -129,7 +134,72 @@ void PrintSummary(const RunOptions& opt, const Graph& graph, const RunResult& r)
     fmt::print("output   {}: {}{}\n", name, DescribeTensor(r.outputs.at(name)),
                file != r.output_files.end() ? " -> " + file->second : "");
   }
-  fmt::print("time:    run {:.3f} ms, import {:.3f} ms\n", r.run_ms, r.import_ms);
+  fmt::print("time:    run {:.3f} ms, {} {:.3f} ms\n", r.run_ms, r.load_what, r.load_ms);
+}
+
+// Reads the given input files and fills the others with seeded random data.
+Status PrepareInputs(const RunOptions& opt, const Graph& graph, const std::vector<InputFile>& files,
+                     const ShapeMap& shapes, RunResult& r) {
+  MRT_RETURN_IF_ERROR(CheckShapesAreInputs(graph, shapes));
+  MRT_RETURN_IF_ERROR(ReadInputFiles(graph, files, shapes, r.inputs));
+  for (const InputFile& f : files) r.input_files[f.name] = f.path;
+  MRT_ASSIGN_OR_RETURN(r.random_inputs, AddRandomInputs(graph, shapes, opt.seed, r.inputs));
+  for (const std::string& name : r.random_inputs)
+    fmt::print("note: input '{}' was not given (--input {}=FILE.npy): using seeded random data ({}, seed {})\n", name,
+               name, RandomDistributionName(graph.value(*graph.FindValue(name)).dtype), opt.seed);
+  return Status::Ok();
+}
+
+Status FinishRun(const RunOptions& opt, const Graph& graph, RunResult& r) {
+  if (!opt.output_dir.empty()) {
+    MRT_ASSIGN_OR_RETURN(r.output_files, WriteOutputs(graph, r.outputs, opt.output_dir));
+  }
+  PrintSummary(opt, graph, r);
+  return Status::Ok();
+}
+
+Status ExecuteOnnx(const RunOptions& opt, const std::vector<InputFile>& files, const ShapeMap& shapes) {
+  MRT_RETURN_IF_ERROR(CheckModelFile(opt.model));
+  RunResult r;
+  const int64_t import_start = NowNs();
+  ImportOptions import_options;
+  import_options.input_shapes = shapes;
+  MRT_ASSIGN_OR_RETURN(Graph graph, ImportOnnxFile(opt.model, import_options));
+  r.load_ms = MsSince(import_start);
+  if (opt.verbose) fmt::print("{}ops: {}\n", Dump(graph), OpHistogram(graph));
+  MRT_RETURN_IF_ERROR(PrepareInputs(opt, graph, files, shapes, r));
+
+  const int64_t run_start = NowNs();
+  MRT_ASSIGN_OR_RETURN(r.outputs, RunReference(graph, r.inputs));
+  r.run_ms = MsSince(run_start);
+  return FinishRun(opt, graph, r);
+}
+
+// A plan runs where it was built for (the reader checks the target), with its own memory plan:
+// the arena laid out at compile time. A plan without one (shapes that were not static at compile
+// time) runs with one tensor per value.
+Status ExecutePlan(const RunOptions& opt, const std::vector<InputFile>& files, const ShapeMap& shapes) {
+  RunResult r;
+  r.load_what = "load";
+  const int64_t load_start = NowNs();
+  MRT_ASSIGN_OR_RETURN(plan::PlanTarget here, plan::CurrentTarget(opt.device));
+  MRT_ASSIGN_OR_RETURN(plan::Plan plan, plan::ReadPlanFile(opt.model, {.expected_target = here}));
+  r.load_ms = MsSince(load_start);
+  const Graph& graph = plan.graph;
+  r.plan_line = fmt::format("built by mini-rt {} from {}; memory: {}", plan.writer_version, plan.build.model_path,
+                            plan.memory ? "arena " + HumanBytes(plan.memory->arena_bytes) + " (planned)"
+                                        : std::string("one tensor per value (not planned)"));
+  if (opt.verbose) fmt::print("{}ops: {}\n", Dump(graph), OpHistogram(graph));
+  MRT_RETURN_IF_ERROR(PrepareInputs(opt, graph, files, shapes, r));
+
+  const int64_t run_start = NowNs();
+  if (plan.memory) {
+    MRT_ASSIGN_OR_RETURN(r.outputs, RunReferenceInArena(graph, *plan.memory, r.inputs));
+  } else {
+    MRT_ASSIGN_OR_RETURN(r.outputs, RunReference(graph, r.inputs));
+  }
+  r.run_ms = MsSince(run_start);
+  return FinishRun(opt, graph, r);
 }
 
 Status Execute(const RunOptions& opt) {
@@ -139,32 +209,7 @@ Status Execute(const RunOptions& opt) {
         "--device cpu");
   MRT_ASSIGN_OR_RETURN(std::vector<InputFile> files, ParseInputOptions(opt.inputs));
   MRT_ASSIGN_OR_RETURN(ShapeMap shapes, ParseShapeOptions(opt.shapes));
-  MRT_RETURN_IF_ERROR(CheckModelFile(opt.model));
-
-  RunResult r;
-  const int64_t import_start = NowNs();
-  ImportOptions import_options;
-  import_options.input_shapes = shapes;
-  MRT_ASSIGN_OR_RETURN(Graph graph, ImportOnnxFile(opt.model, import_options));
-  r.import_ms = MsSince(import_start);
-  if (opt.verbose) fmt::print("{}ops: {}\n", Dump(graph), OpHistogram(graph));
-  MRT_RETURN_IF_ERROR(CheckShapesAreInputs(graph, shapes));
-
-  MRT_RETURN_IF_ERROR(ReadInputFiles(graph, files, shapes, r.inputs));
-  for (const InputFile& f : files) r.input_files[f.name] = f.path;
-  MRT_ASSIGN_OR_RETURN(r.random_inputs, AddRandomInputs(graph, shapes, opt.seed, r.inputs));
-  for (const std::string& name : r.random_inputs)
-    fmt::print("note: input '{}' was not given (--input {}=FILE.npy): using seeded random data ({}, seed {})\n", name,
-               name, RandomDistributionName(graph.value(*graph.FindValue(name)).dtype), opt.seed);
-
-  const int64_t run_start = NowNs();
-  MRT_ASSIGN_OR_RETURN(r.outputs, RunReference(graph, r.inputs));
-  r.run_ms = MsSince(run_start);
-  if (!opt.output_dir.empty()) {
-    MRT_ASSIGN_OR_RETURN(r.output_files, WriteOutputs(graph, r.outputs, opt.output_dir));
-  }
-  PrintSummary(opt, graph, r);
-  return Status::Ok();
+  return plan::IsPlanPath(opt.model) ? ExecutePlan(opt, files, shapes) : ExecuteOnnx(opt, files, shapes);
 }
 
 }  // namespace
@@ -175,7 +220,7 @@ Command MakeRunCommand() {
   auto add = [opt, sub](CLI::App& app) {
     CLI::App* s =
         app.add_subcommand(std::string(kName), "Run a model on inputs from .npy files (or seeded random data)");
-    s->add_option("model", opt->model, "The model: an .onnx file")->required();
+    s->add_option("model", opt->model, "The model: an .onnx file or a .plan from 'mini-rt compile'")->required();
     s->add_option("--device", opt->device, "Where to run: cpu (reference kernels) or cuda")
         ->check(CLI::IsMember({"cpu", "cuda"}))
         ->capture_default_str();

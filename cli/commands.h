@@ -17,9 +17,10 @@ struct Command {
   std::function<int()> run;            // runs it; returns the exit code
 };
 
+Command MakeCompileCommand();
 Command MakeRunCommand();
 Command MakeInspectCommand();
 
-inline std::vector<Command> AllCommands() { return {MakeRunCommand(), MakeInspectCommand()}; }
+inline std::vector<Command> AllCommands() { return {MakeCompileCommand(), MakeRunCommand(), MakeInspectCommand()}; }
 
 }  // namespace mrt::cli

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "ir/op_table.h"
+#include "ir/pointwise_program.h"
 
 namespace mrt {
 
@@ -39,7 +40,14 @@ std::string DumpNode(const Graph& g, NodeId id) {
     if (v != kNoValue) types.push_back(TypeOf(g.value(v)));
   }
   for (ValueId v : n.inputs) ins.push_back(ValueRef(g, v));
-  for (const auto& [k, v] : n.attrs.all()) attrs.push_back(k + "=" + AttrValueToString(v));
+  bool program_shown = false;  // a Pointwise node shows its program's readable form, not its encoding
+  if (n.op == OpKind::kPointwise) {
+    auto program = ReadPointwiseProgram(n.attrs, n.inputs.size());
+    if (program.ok()) attrs.push_back(ToString(*program));
+    program_shown = program.ok();
+  }
+  for (const auto& [k, v] : n.attrs.all())
+    if (!program_shown || (k != "program" && k != "constants")) attrs.push_back(k + "=" + AttrValueToString(v));
   std::string line = fmt::format("{} = {}({})", fmt::join(outs, ", "), OpName(n.op), fmt::join(ins, ", "));
   if (!attrs.empty()) line += fmt::format(" {{{}}}", fmt::join(attrs, " "));
   line += fmt::format(" -> {}", fmt::join(types, ", "));

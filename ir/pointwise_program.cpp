@@ -167,22 +167,28 @@ std::string Wrap(const Printed& p, bool parenthesize) { return parenthesize ? "(
 
 Printed PrintInstruction(const PointwiseProgram& p, const PointwiseInstr& in, const std::vector<Printed>& refs) {
   switch (in.op) {
-    case PointwiseOp::kInput: return {fmt::format("in{}", in.a)};
-    case PointwiseOp::kConstant: return {fmt::format("{:g}", p.constants[in.a])};
-    case PointwiseOp::kNeg: return {"-" + Wrap(refs[in.a], refs[in.a].precedence < 3), 3};
+    case PointwiseOp::kInput:
+      return {fmt::format("in{}", in.a)};
+    case PointwiseOp::kConstant:
+      return {fmt::format("{:g}", p.constants[in.a])};
+    case PointwiseOp::kNeg:
+      return {"-" + Wrap(refs[in.a], refs[in.a].precedence < 3), 3};
     case PointwiseOp::kAdd:
     case PointwiseOp::kSub:
     case PointwiseOp::kMul:
     case PointwiseOp::kDiv: {
       const bool additive = in.op == PointwiseOp::kAdd || in.op == PointwiseOp::kSub;
       const int prec = additive ? 1 : 2;
-      const char* symbol = in.op == PointwiseOp::kAdd ? " + " : in.op == PointwiseOp::kSub ? " - "
-                           : in.op == PointwiseOp::kMul ? " * " : " / ";
+      const char* symbol = in.op == PointwiseOp::kAdd   ? " + "
+                           : in.op == PointwiseOp::kSub ? " - "
+                           : in.op == PointwiseOp::kMul ? " * "
+                                                        : " / ";
       // Left-associative: the right operand needs parentheses at equal precedence too.
       return {Wrap(refs[in.a], refs[in.a].precedence < prec) + symbol + Wrap(refs[in.b], refs[in.b].precedence <= prec),
               prec};
     }
-    default: break;
+    default:
+      break;
   }
   std::vector<std::string> args;
   const int32_t operands[3] = {in.a, in.b, in.c};

@@ -47,6 +47,8 @@ namespace mrt {
 
 class Attributes;
 
+// One line per opcode family (clang-format would put each on its own line).
+// clang-format off
 enum class PointwiseOp : uint8_t {
   // loads: a = index
   kInput = 0, kConstant = 1,
@@ -61,6 +63,7 @@ enum class PointwiseOp : uint8_t {
   // Clip(x = a, lo = b, hi = c)
   kClip = 36,
 };
+// clang-format on
 inline constexpr int kNumPointwiseOps = 37;
 inline constexpr int kPointwiseInstrWidth = 4;
 
@@ -132,27 +135,48 @@ template <typename C>
 MRT_HOST_DEVICE inline C EvalPointwiseUnary(PointwiseOp op, C x) {
   namespace d = pointwise_detail;
   switch (op) {
-    case PointwiseOp::kRelu: return x < 0 ? C(0) : x;
-    case PointwiseOp::kSigmoid: return d::Sigmoid(x);
-    case PointwiseOp::kTanh: return std::tanh(x);
-    case PointwiseOp::kErf: return std::erf(x);
-    case PointwiseOp::kSoftplus: return d::Softplus(x);
-    case PointwiseOp::kSoftsign: return x / (C(1) + std::abs(x));
-    case PointwiseOp::kMish: return x * std::tanh(d::Softplus(x));
-    case PointwiseOp::kHardSwish: return x * d::Clamp01(x / C(6) + C(0.5));
-    case PointwiseOp::kExp: return std::exp(x);
-    case PointwiseOp::kLog: return std::log(x);
-    case PointwiseOp::kSqrt: return std::sqrt(x);
-    case PointwiseOp::kNeg: return -x;
-    case PointwiseOp::kAbs: return std::abs(x);
-    case PointwiseOp::kReciprocal: return C(1) / x;
-    case PointwiseOp::kFloor: return std::floor(x);
-    case PointwiseOp::kCeil: return std::ceil(x);
-    case PointwiseOp::kRound: return std::nearbyint(x);  // half to even
-    case PointwiseOp::kSign: return x > 0 ? C(1) : (x < 0 ? C(-1) : x);
-    case PointwiseOp::kSin: return std::sin(x);
-    case PointwiseOp::kCos: return std::cos(x);
-    default: return x;
+    case PointwiseOp::kRelu:
+      return x < 0 ? C(0) : x;
+    case PointwiseOp::kSigmoid:
+      return d::Sigmoid(x);
+    case PointwiseOp::kTanh:
+      return std::tanh(x);
+    case PointwiseOp::kErf:
+      return std::erf(x);
+    case PointwiseOp::kSoftplus:
+      return d::Softplus(x);
+    case PointwiseOp::kSoftsign:
+      return x / (C(1) + std::abs(x));
+    case PointwiseOp::kMish:
+      return x * std::tanh(d::Softplus(x));
+    case PointwiseOp::kHardSwish:
+      return x * d::Clamp01(x / C(6) + C(0.5));
+    case PointwiseOp::kExp:
+      return std::exp(x);
+    case PointwiseOp::kLog:
+      return std::log(x);
+    case PointwiseOp::kSqrt:
+      return std::sqrt(x);
+    case PointwiseOp::kNeg:
+      return -x;
+    case PointwiseOp::kAbs:
+      return std::abs(x);
+    case PointwiseOp::kReciprocal:
+      return C(1) / x;
+    case PointwiseOp::kFloor:
+      return std::floor(x);
+    case PointwiseOp::kCeil:
+      return std::ceil(x);
+    case PointwiseOp::kRound:
+      return std::nearbyint(x);  // half to even
+    case PointwiseOp::kSign:
+      return x > 0 ? C(1) : (x < 0 ? C(-1) : x);
+    case PointwiseOp::kSin:
+      return std::sin(x);
+    case PointwiseOp::kCos:
+      return std::cos(x);
+    default:
+      return x;
   }
 }
 
@@ -160,25 +184,40 @@ MRT_HOST_DEVICE inline C EvalPointwiseUnary(PointwiseOp op, C x) {
 template <typename C>
 MRT_HOST_DEVICE inline C EvalPointwiseBinary(PointwiseOp op, C a, C b, C c) {
   switch (op) {
-    case PointwiseOp::kLeakyRelu: return a < 0 ? b * a : a;
-    case PointwiseOp::kElu: return a < 0 ? b * (std::exp(a) - C(1)) : a;
-    case PointwiseOp::kCelu: return a > 0 ? a : b * (std::exp(a / b) - C(1));
-    case PointwiseOp::kThresholdedRelu: return a > b ? a : (a != a ? a : C(0));
-    case PointwiseOp::kHardSigmoid: return pointwise_detail::Clamp01(b * a + c);
-    case PointwiseOp::kSelu: return a <= 0 ? c * b * (std::exp(a) - C(1)) : c * a;
-    case PointwiseOp::kAdd: return a + b;
-    case PointwiseOp::kSub: return a - b;
-    case PointwiseOp::kMul: return a * b;
-    case PointwiseOp::kDiv: return a / b;
-    case PointwiseOp::kPow: return std::pow(a, b);
-    case PointwiseOp::kMax: return b > a || b != b ? b : a;
-    case PointwiseOp::kMin: return b < a || b != b ? b : a;
-    case PointwiseOp::kPRelu: return a < 0 ? a * b : a;
+    case PointwiseOp::kLeakyRelu:
+      return a < 0 ? b * a : a;
+    case PointwiseOp::kElu:
+      return a < 0 ? b * (std::exp(a) - C(1)) : a;
+    case PointwiseOp::kCelu:
+      return a > 0 ? a : b * (std::exp(a / b) - C(1));
+    case PointwiseOp::kThresholdedRelu:
+      return a > b ? a : (a != a ? a : C(0));
+    case PointwiseOp::kHardSigmoid:
+      return pointwise_detail::Clamp01(b * a + c);
+    case PointwiseOp::kSelu:
+      return a <= 0 ? c * b * (std::exp(a) - C(1)) : c * a;
+    case PointwiseOp::kAdd:
+      return a + b;
+    case PointwiseOp::kSub:
+      return a - b;
+    case PointwiseOp::kMul:
+      return a * b;
+    case PointwiseOp::kDiv:
+      return a / b;
+    case PointwiseOp::kPow:
+      return std::pow(a, b);
+    case PointwiseOp::kMax:
+      return b > a || b != b ? b : a;
+    case PointwiseOp::kMin:
+      return b < a || b != b ? b : a;
+    case PointwiseOp::kPRelu:
+      return a < 0 ? a * b : a;
     case PointwiseOp::kClip: {
       const C t = a < b ? b : a;
       return t > c ? c : t;
     }
-    default: return a;
+    default:
+      return a;
   }
 }
 

@@ -2,17 +2,20 @@
 //     y = post_act(act(Conv(X, W) + B) + Z)        (Gemm: alpha * A'B' + beta * C in place of Conv + B)
 // Pattern, in this order, each step optional and each only when the value it reads has a single
 // reader (HasSingleUse):
+//   0. scale:    Conv only, Mul(y, s), s a constant with one value per output channel (paddle2onnx
+//                writes PP-OCRv4's learnable affine as Mul(s) + Add(d) after a Conv), W constant:
+//                W'[c, ...] = W[c, ...] * s[c], B'[c] = B[c] * s[c].
 //   1. bias:     Add(y, d), d a constant with one value per output channel ([C,1,1], [1,C,1,1],
 //                [C] for a 1-D Conv, a scalar, ...; Gemm: [N], [1,N], a scalar). Math:
-//                Conv: B'[c] = B[c] + d[c];  Gemm: C' = beta * C + d, beta' = 1. The node stays
-//                a Conv / Gemm when nothing else follows.
+//                Conv: B'[c] = B[c] + d[c];  Gemm: C' = beta * C + d, beta' = 1.
+//   Scale and bias repeat while they match; the node stays a Conv / Gemm when nothing else follows.
 //   2. act:      an activation (fuse_epilogue_activation.h lists the exporter forms recognised).
 //   3. residual: Add(y, z) (either order), z any other value of exactly y's shape and dtype.
 //   4. post_act: an activation after the residual.
 // An existing FusedConv / FusedGemm continues where its epilogue stops (bias only while it has no
 // epilogue; an activation becomes post_act once it has Z).
 // Preconditions: output dtype f32, f16 or bf16; known output shape; constant B (C) when a bias
-// is added. Z may be computed after the Conv: the pass then re-sorts the graph topologically.
+// or scale is folded. Z may be computed after the Conv: the pass then re-sorts the graph topologically.
 // Leaves alone: ConvTranspose, MatMul (fuse_matmul_add makes Gemms first), integer Gemm, an Add
 // of a constant that varies along other axes than the channel, anything read twice.
 // The fused node keeps the Conv's / Gemm's name and takes over the last matched value (so graph
@@ -71,7 +74,7 @@ class EpilogueFuser {
     const std::string name = node().name;
     const std::string base = IsConvLike(node().op) ? "Conv" : "Gemm";
     bool progress = true;
-    while (progress) progress = TryBias() || TryActivation() || TryResidual(needs_sort);
+    while (progress) progress = TryScale() || TryBias() || TryActivation() || TryResidual(needs_sort);
     if (consumed_.empty()) return false;
     std::vector<std::string> nodes = {name};
     nodes.insert(nodes.end(), consumed_.begin(), consumed_.end());
@@ -87,17 +90,18 @@ class EpilogueFuser {
   bool has_z() { return node().has_input(3); }
   bool epilogue_empty() { return act().kind == Activation::kNone && !has_z() && post().kind == Activation::kNone; }
 
-  // The single reader of the output when it is an Add; kNoNode otherwise.
-  NodeId SingleAddReader() {
+  // The single reader of the output when it is a binary `op` (Add, Mul); kNoNode otherwise.
+  NodeId SingleBinaryReader(OpKind op) {
     const ValueId y = output();
     if (!HasSingleUse(g_, y)) return kNoNode;
     const NodeId r = g_.value(y).consumers[0];
-    const Node& add = g_.node(r);
-    if (add.op != OpKind::kAdd || add.inputs.size() != 2 || add.inputs[0] == add.inputs[1]) return kNoNode;
+    const Node& n = g_.node(r);
+    if (n.op != op || n.inputs.size() != 2 || n.inputs[0] == n.inputs[1]) return kNoNode;
     return r;
   }
-  ValueId OtherAddInput(NodeId add) {
-    const Node& n = g_.node(add);
+  // The reader's operand that is not the output.
+  ValueId OtherInput(NodeId reader) {
+    const Node& n = g_.node(reader);
     return n.inputs[0] == output() ? n.inputs[1] : n.inputs[0];
   }
 
@@ -118,6 +122,8 @@ class EpilogueFuser {
     if (node().op == OpKind::kGemm) node().op = OpKind::kFusedGemm;
   }
 
+  std::optional<std::vector<double>> PerChannel(const Tensor& d);
+  bool TryScale();
   bool TryBias();
   std::optional<Tensor> ConvBias(const Tensor& d);
   std::optional<Tensor> GemmBias(const Tensor& d);
@@ -130,11 +136,53 @@ class EpilogueFuser {
   std::string kind_;
 };
 
+// d's value for each output channel of a Conv, when d broadcasts along the channel dim (dim 1)
+// only and keeps y's shape.
+std::optional<std::vector<double>> EpilogueFuser::PerChannel(const Tensor& d) {
+  const Shape& y = g_.value(output()).shape;
+  if (y.unknown_rank() || y.rank() < 3 || d.rank() > y.rank() || !y[1].is_static()) return std::nullopt;
+  const int64_t channels = y[1].size;
+  const std::vector<int64_t> ds = Aligned(d.sizes(), y.rank());
+  for (size_t i = 0; i < ds.size(); ++i)
+    if (ds[i] != 1 && !(i == 1 && ds[i] == channels)) return std::nullopt;
+  std::vector<double> values(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) values[c] = d.ElementAsDouble(d.numel() == 1 ? 0 : c);
+  return values;
+}
+
+bool EpilogueFuser::TryScale() {
+  if (!IsConvLike(node().op) || !epilogue_empty()) return false;
+  const NodeId mul = SingleBinaryReader(OpKind::kMul);
+  if (mul == kNoNode) return false;
+  const Tensor* s = ConstantOf(g_, OtherInput(mul));
+  const Tensor* w = ConstantOf(g_, node().inputs[1]);
+  const Tensor* b = node().has_input(2) ? ConstantOf(g_, node().inputs[2]) : nullptr;
+  if (s == nullptr || w == nullptr || (node().has_input(2) && b == nullptr)) return false;
+  if (s->dtype() != w->dtype() || w->rank() < 1) return false;
+  const std::optional<std::vector<double>> scale = PerChannel(*s);
+  if (!scale || w->sizes()[0] != static_cast<int64_t>(scale->size()) || (b && b->numel() != w->sizes()[0]))
+    return false;
+  Tensor new_w(w->dtype(), w->sizes());
+  const int64_t per_channel = w->numel() / w->sizes()[0];
+  for (int64_t i = 0; i < w->numel(); ++i)
+    StoreFromDouble(new_w.view(), i, w->ElementAsDouble(i) * (*scale)[i / per_channel]);
+  const std::string w_name = g_.value(node().inputs[1]).name;
+  if (b != nullptr) {
+    Tensor new_b(b->dtype(), b->sizes());
+    for (int64_t c = 0; c < b->numel(); ++c) StoreFromDouble(new_b.view(), c, b->ElementAsDouble(c) * (*scale)[c]);
+    const std::string b_name = g_.value(node().inputs[2]).name;
+    g_.SetInput(id_, 2, AddConstant(g_, b_name + "_scaled", std::move(new_b)));
+  }
+  g_.SetInput(id_, 1, AddConstant(g_, w_name + "_scaled", std::move(new_w)));
+  Absorb({mul}, g_.node(mul).outputs[0], "scale");
+  return true;
+}
+
 bool EpilogueFuser::TryBias() {
   if (!epilogue_empty()) return false;
-  const NodeId add = SingleAddReader();
+  const NodeId add = SingleBinaryReader(OpKind::kAdd);
   if (add == kNoNode) return false;
-  const Tensor* d = ConstantOf(g_, OtherAddInput(add));
+  const Tensor* d = ConstantOf(g_, OtherInput(add));
   if (d == nullptr || d->dtype() != g_.value(output()).dtype) return false;
   if (node().has_input(2) && ConstantOf(g_, node().inputs[2]) == nullptr) return false;
   std::optional<Tensor> bias = IsConvLike(node().op) ? ConvBias(*d) : GemmBias(*d);
@@ -147,17 +195,14 @@ bool EpilogueFuser::TryBias() {
 
 // B'[c] = B[c] + d[c]: d must broadcast along the channel dim (dim 1) only.
 std::optional<Tensor> EpilogueFuser::ConvBias(const Tensor& d) {
-  const Shape& y = g_.value(output()).shape;
-  if (y.rank() < 3 || d.rank() > y.rank() || !y[1].is_static()) return std::nullopt;
-  const int64_t channels = y[1].size;
-  const std::vector<int64_t> ds = Aligned(d.sizes(), y.rank());
-  for (size_t i = 0; i < ds.size(); ++i)
-    if (ds[i] != 1 && !(i == 1 && ds[i] == channels)) return std::nullopt;
+  const std::optional<std::vector<double>> values = PerChannel(d);
+  if (!values) return std::nullopt;
+  const auto channels = static_cast<int64_t>(values->size());
   const Tensor* b = node().has_input(2) ? ConstantOf(g_, node().inputs[2]) : nullptr;
   if (b != nullptr && b->numel() != channels) return std::nullopt;
   Tensor out(d.dtype(), {channels});
   for (int64_t c = 0; c < channels; ++c)
-    StoreFromDouble(out.view(), c, (b ? b->ElementAsDouble(c) : 0.0) + d.ElementAsDouble(d.numel() == 1 ? 0 : c));
+    StoreFromDouble(out.view(), c, (b ? b->ElementAsDouble(c) : 0.0) + (*values)[c]);
   return out;
 }
 
@@ -203,9 +248,9 @@ bool EpilogueFuser::TryActivation() {
 
 bool EpilogueFuser::TryResidual(bool* needs_sort) {
   if (has_z() || post().kind != Activation::kNone) return false;
-  const NodeId add = SingleAddReader();
+  const NodeId add = SingleBinaryReader(OpKind::kAdd);
   if (add == kNoNode) return false;
-  const ValueId z = OtherAddInput(add);
+  const ValueId z = OtherInput(add);
   const Value& zv = g_.value(z);
   const Shape& y = g_.value(output()).shape;
   if (zv.dtype != g_.value(output()).dtype || !SameKnownShape(zv.shape, y) ||

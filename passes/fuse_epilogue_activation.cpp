@@ -88,12 +88,24 @@ class Matcher {
     if (n.inputs.empty() || n.inputs[0] != x_) return std::nullopt;
     ActivationSpec spec;
     switch (n.op) {
-      case OpKind::kRelu: spec.kind = Activation::kRelu; break;
-      case OpKind::kSigmoid: spec.kind = Activation::kSigmoid; break;
-      case OpKind::kTanh: spec.kind = Activation::kTanh; break;
-      case OpKind::kHardSwish: spec.kind = Activation::kHardSwish; break;
-      case OpKind::kMish: spec.kind = Activation::kMish; break;
-      case OpKind::kLeakyRelu: spec = {Activation::kLeakyRelu, n.attrs.GetFloat("alpha", 0.01f), 0.f}; break;
+      case OpKind::kRelu:
+        spec.kind = Activation::kRelu;
+        break;
+      case OpKind::kSigmoid:
+        spec.kind = Activation::kSigmoid;
+        break;
+      case OpKind::kTanh:
+        spec.kind = Activation::kTanh;
+        break;
+      case OpKind::kHardSwish:
+        spec.kind = Activation::kHardSwish;
+        break;
+      case OpKind::kMish:
+        spec.kind = Activation::kMish;
+        break;
+      case OpKind::kLeakyRelu:
+        spec = {Activation::kLeakyRelu, n.attrs.GetFloat("alpha", 0.01f), 0.f};
+        break;
       case OpKind::kHardSigmoid:
         spec = {Activation::kHardSigmoid, n.attrs.GetFloat("alpha", 0.2f), n.attrs.GetFloat("beta", 0.5f)};
         break;
@@ -103,7 +115,8 @@ class Matcher {
         spec = *clip;
         break;
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
     nodes_ = {id};
     output_ = Out(id);
@@ -154,7 +167,8 @@ class Matcher {
         if (!ClipHardSwish(gate, mul, t)) return std::nullopt;
         spec.kind = Activation::kHardSwish;
         break;
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
     if (Reader(t, OpKind::kMul) != mul) return std::nullopt;  // the gate is read by the product only
     nodes_.push_back(gate);

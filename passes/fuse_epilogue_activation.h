@@ -12,8 +12,8 @@ namespace mrt {
 
 struct ActivationMatch {
   ActivationSpec spec;
-  ValueId output = kNoValue;   // the value holding activation(x)
-  std::vector<NodeId> nodes;   // the nodes computing it, in graph order; nothing else reads their outputs
+  ValueId output = kNoValue;  // the value holding activation(x)
+  std::vector<NodeId> nodes;  // the nodes computing it, in graph order; nothing else reads their outputs
 };
 
 // The activation that the readers of x compute, when x's readers are exactly one of these

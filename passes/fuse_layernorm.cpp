@@ -138,8 +138,9 @@ bool MatchCore(const Graph& g, NodeId div_id, LayerNormMatch& m) {
   if (!DifferenceReadOnlyInside(g, d, sq_id, div_id)) return false;
   m.axis = *axis;
   m.eps = *eps;
-  m.nodes = {g.value(sub->inputs[1]).producer, g.value(d).producer, sq_id, g.value(var_v).producer,
-             g.value(sqrt->inputs[0]).producer, g.value(std_v).producer, div_id};
+  const auto producer = [&](ValueId v) { return g.value(v).producer; };
+  m.nodes = {producer(sub->inputs[1]),  producer(d),     sq_id, producer(var_v),
+             producer(sqrt->inputs[0]), producer(std_v), div_id};
   m.output = div.outputs[0];
   return true;
 }
@@ -212,8 +213,8 @@ std::string Rewrite(Graph& g, const LayerNormMatch& m, std::vector<std::string>&
   attrs.set("stash_type", int64_t{1});
   std::vector<ValueId> inputs = {m.x, scale};
   if (bias != kNoValue) inputs.push_back(bias);
-  const NodeId ln = g.AddNode(OpKind::kLayerNormalization, base + "_layernorm", std::move(inputs), {m.output},
-                              std::move(attrs));
+  const NodeId ln =
+      g.AddNode(OpKind::kLayerNormalization, base + "_layernorm", std::move(inputs), {m.output}, std::move(attrs));
   return g.node(ln).name;
 }
 

@@ -24,7 +24,7 @@ constexpr const char* kPassName = "fuse_pad_into_conv";
 // The Pad's amounts as [begin_0..begin_{rank-1}, end_0..end_{rank-1}] when they are constant and
 // non-negative (axes, when given, say which dims the pads refer to); nullopt otherwise.
 std::optional<std::vector<int64_t>> ConstantPadAmounts(const Graph& g, const Node& pad, int64_t rank) {
-  const Tensor* pads_t = ConstantOf(g, pad.inputs[1]);
+  const Tensor* pads_t = pad.has_input(1) ? ConstantOf(g, pad.inputs[1]) : nullptr;
   if (pads_t == nullptr) return std::nullopt;
   const std::vector<int64_t> pads = pads_t->ToInt64Vector();
   std::vector<int64_t> axes;

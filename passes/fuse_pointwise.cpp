@@ -13,6 +13,10 @@
 // otherwise it roots a new group. So a value with a reader outside the group stays a group
 // output (its producer roots its own group), and a value read twice inside a group is one
 // register. Groups of two or more nodes are rewritten.
+// Recomputation: a small group (up to kMaxRecomputedOps ops) whose output is read only by k other
+// groups is duplicated into each of them when that moves less data: counting each tensor as one
+// unit, k * (its tensor inputs) <= (its tensor inputs) + 1 + k. YOLOv8's box decoding
+// (s = a - l; t = a + r; (s + t) / 2 and t - s) thus becomes two Pointwise nodes instead of five.
 // Inputs and constants: the group's leaves (values produced outside it) become the node's inputs,
 // except one-element constants, which become program constants when they cannot change the
 // output's rank (rank 0, or no higher than the highest-rank input). Clip bounds and activation
@@ -25,6 +29,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "ir/op_table.h"
 #include "ir/pointwise_program.h"
@@ -37,43 +42,73 @@ namespace {
 
 using P = PointwiseOp;
 
+constexpr size_t kMaxRecomputedOps = 8;  // larger groups are never duplicated into their readers
+
 bool IsFusableDType(DType d) { return d == DType::kF32 || d == DType::kF16 || d == DType::kBF16; }
 
 std::optional<P> UnaryOpcode(OpKind op) {
   switch (op) {
-    case OpKind::kRelu: return P::kRelu;
-    case OpKind::kSigmoid: return P::kSigmoid;
-    case OpKind::kTanh: return P::kTanh;
-    case OpKind::kErf: return P::kErf;
-    case OpKind::kSoftplus: return P::kSoftplus;
-    case OpKind::kSoftsign: return P::kSoftsign;
-    case OpKind::kMish: return P::kMish;
-    case OpKind::kHardSwish: return P::kHardSwish;
-    case OpKind::kExp: return P::kExp;
-    case OpKind::kLog: return P::kLog;
-    case OpKind::kSqrt: return P::kSqrt;
-    case OpKind::kNeg: return P::kNeg;
-    case OpKind::kAbs: return P::kAbs;
-    case OpKind::kReciprocal: return P::kReciprocal;
-    case OpKind::kFloor: return P::kFloor;
-    case OpKind::kCeil: return P::kCeil;
-    case OpKind::kRound: return P::kRound;
-    case OpKind::kSign: return P::kSign;
-    case OpKind::kSin: return P::kSin;
-    case OpKind::kCos: return P::kCos;
-    default: return std::nullopt;
+    case OpKind::kRelu:
+      return P::kRelu;
+    case OpKind::kSigmoid:
+      return P::kSigmoid;
+    case OpKind::kTanh:
+      return P::kTanh;
+    case OpKind::kErf:
+      return P::kErf;
+    case OpKind::kSoftplus:
+      return P::kSoftplus;
+    case OpKind::kSoftsign:
+      return P::kSoftsign;
+    case OpKind::kMish:
+      return P::kMish;
+    case OpKind::kHardSwish:
+      return P::kHardSwish;
+    case OpKind::kExp:
+      return P::kExp;
+    case OpKind::kLog:
+      return P::kLog;
+    case OpKind::kSqrt:
+      return P::kSqrt;
+    case OpKind::kNeg:
+      return P::kNeg;
+    case OpKind::kAbs:
+      return P::kAbs;
+    case OpKind::kReciprocal:
+      return P::kReciprocal;
+    case OpKind::kFloor:
+      return P::kFloor;
+    case OpKind::kCeil:
+      return P::kCeil;
+    case OpKind::kRound:
+      return P::kRound;
+    case OpKind::kSign:
+      return P::kSign;
+    case OpKind::kSin:
+      return P::kSin;
+    case OpKind::kCos:
+      return P::kCos;
+    default:
+      return std::nullopt;
   }
 }
 
 std::optional<P> BinaryOpcode(OpKind op) {
   switch (op) {
-    case OpKind::kAdd: return P::kAdd;
-    case OpKind::kSub: return P::kSub;
-    case OpKind::kMul: return P::kMul;
-    case OpKind::kDiv: return P::kDiv;
-    case OpKind::kPow: return P::kPow;
-    case OpKind::kPRelu: return P::kPRelu;
-    default: return std::nullopt;
+    case OpKind::kAdd:
+      return P::kAdd;
+    case OpKind::kSub:
+      return P::kSub;
+    case OpKind::kMul:
+      return P::kMul;
+    case OpKind::kDiv:
+      return P::kDiv;
+    case OpKind::kPow:
+      return P::kPow;
+    case OpKind::kPRelu:
+      return P::kPRelu;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -109,8 +144,8 @@ const ParametricRow* ParametricOf(OpKind op) {
 bool IsParameterSlot(const Node& n, size_t slot) { return n.op == OpKind::kClip && slot >= 1; }
 
 bool IsSupportedOp(const Node& n) {
-  return UnaryOpcode(n.op) || BinaryOpcode(n.op) || IsVariadic(n.op) || ParametricOf(n.op) ||
-         n.op == OpKind::kClip || n.op == OpKind::kPointwise;
+  return UnaryOpcode(n.op) || BinaryOpcode(n.op) || IsVariadic(n.op) || ParametricOf(n.op) || n.op == OpKind::kClip ||
+         n.op == OpKind::kPointwise;
 }
 
 // Whether node n may join a Pointwise group (see the preconditions above).
@@ -132,10 +167,46 @@ bool IsCandidate(const Graph& g, const Node& n) {
   return true;
 }
 
-// Groups as lists of node ids in topological order; the last one is the root.
-std::vector<std::vector<NodeId>> FindGroups(const Graph& g) {
+// Distinct values a group reads that are not one-element constants (its tensor inputs).
+int CountTensorLeaves(const Graph& g, const std::vector<NodeId>& members) {
+  std::set<ValueId> produced, leaves;
+  for (NodeId id : members) produced.insert(g.node(id).outputs[0]);
+  for (NodeId id : members) {
+    const Node& n = g.node(id);
+    for (size_t slot = 0; slot < n.inputs.size(); ++slot) {
+      const ValueId v = n.inputs[slot];
+      if (!n.has_input(slot) || IsParameterSlot(n, slot) || produced.count(v)) continue;
+      const Tensor* t = ConstantOf(g, v);
+      if (!t || t->numel() != 1) leaves.insert(v);
+    }
+  }
+  return static_cast<int>(leaves.size());
+}
+
+// Whether a group with `n_in` tensor inputs should be recomputed inside the k groups that read
+// its output rather than write that output once. Counting every tensor as one unit of traffic
+// (inputs are never larger than the output they broadcast to), keeping it costs n_in reads, one
+// write and k reads; recomputing costs at most k * n_in reads and saves a kernel launch.
+bool WorthRecomputing(const Graph& g, const std::vector<NodeId>& members, size_t k) {
+  size_t ops = 0;  // a Pointwise member counts its instructions
+  for (NodeId id : members) {
+    const Node& n = g.node(id);
+    ops += n.op == OpKind::kPointwise ? n.attrs.GetInts("program").size() / kPointwiseInstrWidth : 1;
+  }
+  const int n_in = CountTensorLeaves(g, members);
+  return ops <= kMaxRecomputedOps && static_cast<int>(k) * n_in <= n_in + 1 + static_cast<int>(k);
+}
+
+struct GroupPlan {
+  std::vector<std::vector<NodeId>> groups;   // to fuse: node ids in topological order, root last
+  std::vector<std::vector<NodeId>> inlined;  // recomputed inside their readers' groups; last first
+};
+
+// Partitions candidates into single-output groups (see the header comment), then marks groups
+// whose output is read only by other groups, all worth recomputing there, as inlined into them.
+GroupPlan PlanGroups(const Graph& g) {
   std::vector<int> group_of(g.num_nodes(), -1);
-  int num_groups = 0;
+  std::vector<std::vector<NodeId>> members;  // indexed by group; groups numbered from the last root back
   for (auto id = static_cast<NodeId>(g.num_nodes()); id-- > 0;) {
     if (!IsCandidate(g, g.node(id))) continue;
     const Value& out = g.value(g.node(id).outputs[0]);
@@ -145,13 +216,43 @@ std::vector<std::vector<NodeId>> FindGroups(const Graph& g) {
       for (NodeId c : out.consumers)
         if (group_of[c] != joined) joined = -1;
     }
-    group_of[id] = joined >= 0 ? joined : num_groups++;
+    if (joined < 0) {
+      joined = static_cast<int>(members.size());
+      members.emplace_back();
+    }
+    group_of[id] = joined;
+    members[joined].insert(members[joined].begin(), id);
   }
-  // Groups were numbered from the last root back; list them by root, first to last.
-  std::vector<std::vector<NodeId>> groups(num_groups);
-  for (NodeId id = 0; id < static_cast<NodeId>(g.num_nodes()); ++id)
-    if (group_of[id] >= 0) groups[num_groups - 1 - group_of[id]].push_back(id);
-  return groups;
+  // A group's readers were grouped before it (they come later in the graph), so their own
+  // inlining is already decided: targets are the groups that end up computing them.
+  std::vector<std::set<int>> targets(members.size());
+  std::vector<char> is_inlined(members.size(), 0);
+  GroupPlan plan;
+  for (size_t gi = 0; gi < members.size(); ++gi) {
+    const Value& out = g.value(g.node(members[gi].back()).outputs[0]);
+    bool readers_fuse = !out.is_graph_output && !out.consumers.empty();
+    for (NodeId c : out.consumers) {
+      if (!readers_fuse || group_of[c] < 0) {
+        readers_fuse = false;
+        break;
+      }
+      const int rg = group_of[c];
+      if (is_inlined[rg])
+        targets[gi].insert(targets[rg].begin(), targets[rg].end());
+      else
+        targets[gi].insert(rg);
+    }
+    if (!readers_fuse || !WorthRecomputing(g, members[gi], targets[gi].size())) continue;
+    is_inlined[gi] = 1;
+    for (int t : targets[gi]) members[t].insert(members[t].end(), members[gi].begin(), members[gi].end());
+    plan.inlined.push_back(members[gi]);
+  }
+  for (size_t gi = members.size(); gi-- > 0;) {
+    if (is_inlined[gi]) continue;
+    std::sort(members[gi].begin(), members[gi].end());  // node ids are a topological order
+    plan.groups.push_back(std::move(members[gi]));
+  }
+  return plan;
 }
 
 // Translates one group into a program and the list of values it reads as inputs.
@@ -281,6 +382,11 @@ class GroupEmitter {
   bool failed_ = false;
 };
 
+void RemoveIfUnused(Graph& g, NodeId id) {
+  const Value& out = g.value(g.node(id).outputs[0]);
+  if (out.consumers.empty() && !out.is_graph_output) g.RemoveNode(id);
+}
+
 // Replaces the group by one Pointwise node writing the root's output value.
 void ReplaceGroup(Graph& g, const std::vector<NodeId>& members, GroupEmitter& emitter, PassContext& ctx) {
   const Node& root = g.node(members.back());
@@ -291,7 +397,10 @@ void ReplaceGroup(Graph& g, const std::vector<NodeId>& members, GroupEmitter& em
   const PointwiseProgram program = emitter.TakeProgram();
   Attributes attrs;
   WritePointwiseProgram(attrs, program);
-  for (NodeId id : members) g.RemoveNode(id);
+  // The root goes; so does every other member nothing reads any more. Members recomputed from
+  // another group stay while that group's own readers still need them.
+  g.RemoveNode(members.back());
+  for (auto it = members.rbegin() + 1; it != members.rend(); ++it) RemoveIfUnused(g, *it);
   g.AddNode(OpKind::kPointwise, name, emitter.inputs(), {out}, std::move(attrs));
   ctx.Record("fuse_pointwise", fmt::format("Pointwise({} ops)", members.size()), std::move(names), name);
   ctx.Logf(fmt::format("  {} = {}", name, ToString(program)));
@@ -300,14 +409,18 @@ void ReplaceGroup(Graph& g, const std::vector<NodeId>& members, GroupEmitter& em
 }  // namespace
 
 bool RunFusePointwise(Graph& graph, PassContext& ctx) {
+  const GroupPlan plan = PlanGroups(graph);
   bool changed = false;
-  for (const std::vector<NodeId>& members : FindGroups(graph)) {
+  for (const std::vector<NodeId>& members : plan.groups) {
     if (members.size() < 2) continue;
     GroupEmitter emitter(graph, members);
     if (!emitter.Emit()) continue;
     ReplaceGroup(graph, members, emitter, ctx);
     changed = true;
   }
+  // A recomputed group goes once no reader is left (a reader's group may have failed to emit).
+  for (const std::vector<NodeId>& members : plan.inlined)
+    for (auto it = members.rbegin(); it != members.rend(); ++it) RemoveIfUnused(graph, *it);
   // The new nodes were appended after their readers; restore topological order.
   if (changed) (void)graph.TopologicalSort();  // cannot fail: fusing a group adds no cycle
   return changed;

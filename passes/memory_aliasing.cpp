@@ -12,13 +12,14 @@
 // - A Concat input placed in its slice is written there by its producer; the Concat output's
 //   buffer is live from that write on, so nothing else lands in it meanwhile.
 // - In-place needs every member of the input's group to be read for the last time at this node
-//   (no later reader can see the overwritten bytes), no graph input (the caller's data, copied in
-//   once) and no graph output (read after the last node) in the group, and the input to fill its
-//   buffer exactly. Reading element i before writing element i is the kernel's part
+//   (no later reader can see the overwritten bytes; a graph output is read after the last node,
+//   so its group never qualifies), no graph input in the group (see GroupHasGraphInput), and the
+//   input to fill its buffer exactly. Reading element i before writing element i is the kernel's part
 //   (WritesInPlaceSafely).
 // Adding a rule: write one more Try* below, attach with Attach(), and extend CheckMemoryPlan's
 // write model if the executor skips a write because of it (passes/README-memory.md).
 #include <algorithm>
+#include <climits>
 
 #include "ir/op_table.h"
 #include "passes/memory_internal.h"
@@ -29,8 +30,9 @@ namespace {
 
 class AliasBuilder {
  public:
-  AliasBuilder(const Graph& graph, const std::vector<ValueLife>& lives, const MemoryPlanOptions& options)
-      : graph_(graph), lives_(lives), options_(options), members_(graph.num_values()) {
+  AliasBuilder(const Graph& graph, const std::vector<ValueLife>& lives, const MemoryPlanOptions& options,
+               const std::set<ConcatSlice>& vetoed)
+      : graph_(graph), lives_(lives), options_(options), vetoed_(vetoed), members_(graph.num_values()) {
     forest_.parent.assign(graph.num_values(), kNoValue);
     forest_.offset_in_parent.assign(graph.num_values(), 0);
     forest_.kind.assign(graph.num_values(), AliasKind::kNone);
@@ -43,7 +45,7 @@ class AliasBuilder {
       const Node& node = graph_.node(n);
       if (node.dead) continue;
       if (options_.alias_views && HasTrait(node.op, kTraitView)) TryView(node);
-      if (options_.concat_in_place && node.op == OpKind::kConcat) TryConcat(node);
+      if (options_.concat_in_place && node.op == OpKind::kConcat) TryConcat(node, n);
       if (options_.reuse_elementwise_inputs && WritesInPlaceSafely(node.op)) TryInPlace(node, n);
     }
     return std::move(forest_);
@@ -70,14 +72,17 @@ class AliasBuilder {
     return offset == 0 && lives_[*root].bytes == lives_[v].bytes;
   }
 
+  // Graph inputs are never written over nor moved: the arena executor copies them in, but a GPU
+  // runtime may bind the caller's buffer directly. (Graph outputs need no rule: they are read
+  // after the last node, so a group holding one is never read last at a node.)
   bool GroupHasGraphInput(ValueId root) const {
     return std::any_of(members_[root].begin(), members_[root].end(),
                        [&](ValueId m) { return graph_.value(m).is_graph_input; });
   }
-  bool GroupHasGraphIO(ValueId root) const {
-    return std::any_of(members_[root].begin(), members_[root].end(), [&](ValueId m) {
-      return graph_.value(m).is_graph_input || graph_.value(m).is_graph_output;
-    });
+  int32_t GroupFirstWrite(ValueId root) const {
+    int32_t first = INT32_MAX;
+    for (ValueId m : members_[root]) first = std::min(first, lives_[m].def);
+    return first;
   }
   int32_t GroupLastRead(ValueId root) const {
     int32_t last = -1;
@@ -103,7 +108,7 @@ class AliasBuilder {
     Attach(out, in, 0, AliasKind::kView);
   }
 
-  void TryConcat(const Node& node) {
+  void TryConcat(const Node& node, NodeId n) {
     const std::optional<std::vector<int64_t>> slices = ConcatSliceByteOffsets(graph_, node);
     const ValueId out = node.outputs[0];
     if (!slices || !Planned(out)) return;
@@ -112,7 +117,8 @@ class AliasBuilder {
       ValueId root = kNoValue;
       if (!Planned(in) || !FillsItsBuffer(in, &root)) continue;
       // A group already in the output (concat(x, x)) is copied; a graph input keeps its own slot.
-      if (root == Root(out) || GroupHasGraphInput(root)) continue;
+      if (root == Root(out) || GroupHasGraphInput(root) || vetoed_.count({n, k})) continue;
+      forest_.slices.push_back({{n, k}, n - GroupFirstWrite(root)});
       Attach(root, out, (*slices)[k], AliasKind::kConcatSlice);
     }
   }
@@ -126,7 +132,7 @@ class AliasBuilder {
       const Value& in_val = graph_.value(in);
       if (in_val.dtype != out_val.dtype || in_val.shape != out_val.shape) continue;
       ValueId root = kNoValue;
-      if (!FillsItsBuffer(in, &root) || GroupHasGraphIO(root) || GroupLastRead(root) != n) continue;
+      if (!FillsItsBuffer(in, &root) || GroupHasGraphInput(root) || GroupLastRead(root) != n) continue;
       Attach(out, in, 0, AliasKind::kInPlace);
       return;
     }
@@ -135,14 +141,16 @@ class AliasBuilder {
   const Graph& graph_;
   const std::vector<ValueLife>& lives_;
   const MemoryPlanOptions& options_;
+  const std::set<ConcatSlice>& vetoed_;
   AliasForest forest_;
   std::vector<std::vector<ValueId>> members_;  // per root: every value of its group (empty for non-roots)
 };
 
 }  // namespace
 
-AliasForest BuildAliases(const Graph& graph, const std::vector<ValueLife>& lives, const MemoryPlanOptions& options) {
-  return AliasBuilder(graph, lives, options).Run();
+AliasForest BuildAliases(const Graph& graph, const std::vector<ValueLife>& lives, const MemoryPlanOptions& options,
+                         const std::set<ConcatSlice>& vetoed) {
+  return AliasBuilder(graph, lives, options, vetoed).Run();
 }
 
 }  // namespace mrt::memory

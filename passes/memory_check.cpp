@@ -56,7 +56,8 @@ class PlanChecker {
       return Status::Errorf("the plan has {} offsets for {} values", plan_.offsets.size(), graph_.num_values());
     for (ValueId v = 0; v < static_cast<ValueId>(graph_.num_values()); ++v) {
       if (!lives_[v].planned) continue;
-      if (plan_.offsets[v] < 0) return Status::Errorf("value '{}' needs arena storage but has none", graph_.value(v).name);
+      if (plan_.offsets[v] < 0)
+        return Status::Errorf("value '{}' needs arena storage but has none", graph_.value(v).name);
       if (End(v) > plan_.arena_bytes)
         return Status::Errorf("value '{}' at bytes [{}, {}) ends past the arena ({} bytes)", graph_.value(v).name,
                               Begin(v), End(v), plan_.arena_bytes);

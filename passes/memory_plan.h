@@ -7,7 +7,8 @@
 //   from the node that produces it to its last reader.
 // - Values are grouped into buffers: a group is a root value and the values that alias it (below).
 //   A buffer is live from the first definition of any member to the last read of any member.
-// - Buffers are placed in one arena best-fit, largest first, at `alignment`-byte boundaries.
+// - Buffers are placed in one arena best-fit, largest first, at `alignment`-byte boundaries
+//   (a few other orders are tried too and the smallest arena is kept).
 // - View ops (Reshape, Flatten, Squeeze, Unsqueeze, Identity: kTraitView) alias their input.
 // - A Concat's producers write straight into their slices of its output when the slices are
 //   contiguous (the product of the output dims before the axis is 1); the Concat copies nothing.

@@ -57,8 +57,9 @@ bool WritesInPlaceSafely(OpKind op) { return HasTrait(op, kTraitElementwise); }
 
 std::string MemoryPlanSummary(const MemoryPlan& plan) {
   auto mib = [](int64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
-  const double ratio =
-      plan.peak_live_bytes > 0 ? static_cast<double>(plan.arena_bytes) / static_cast<double>(plan.peak_live_bytes) : 1.0;
+  const double ratio = plan.peak_live_bytes > 0
+                           ? static_cast<double>(plan.arena_bytes) / static_cast<double>(plan.peak_live_bytes)
+                           : 1.0;
   return fmt::format("arena {:.2f} MiB (peak live {:.2f} MiB, arena/peak {:.3f}; {:.2f} MiB without reuse), {} buffers",
                      mib(plan.arena_bytes), mib(plan.peak_live_bytes), ratio, mib(plan.naive_bytes), plan.num_buffers);
 }

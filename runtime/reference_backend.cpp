@@ -28,8 +28,8 @@ Status CheckGraphInputs(const Graph& graph, const TensorMap& inputs) {
       for (size_t d = 0; fits && d < t.rank(); ++d)
         fits = !val.shape[d].is_static() || val.shape[d].size == t.sizes()[d];
       if (!fits)
-        return Status::Errorf("input '{}' has shape {} but the model expects {}", val.name,
-                              SizesToString(t.sizes()), val.shape.ToString());
+        return Status::Errorf("input '{}' has shape {} but the model expects {}", val.name, SizesToString(t.sizes()),
+                              val.shape.ToString());
     }
   }
   if (!missing.empty()) return Status::Errorf("missing model inputs: {}", fmt::join(missing, ", "));
@@ -233,7 +233,8 @@ class ArenaExecutor {
   void PrepareOutputs(const std::vector<TensorView>& ins, const std::vector<TensorView>& outs) {
     bool in_place = false;
     for (const TensorView& out : outs) {
-      const bool on_input = std::any_of(ins.begin(), ins.end(), [&](const TensorView& in) { return Overlaps(in, out); });
+      const bool on_input =
+          std::any_of(ins.begin(), ins.end(), [&](const TensorView& in) { return Overlaps(in, out); });
       in_place |= on_input;
       if (!on_input && out.nbytes() > 0) std::memset(out.data, fill_ == ArenaFill::kZero ? 0 : 0xFF, out.nbytes());
     }
@@ -253,7 +254,8 @@ class ArenaExecutor {
       return Status::Ok();  // the bytes are already there
     }
     if (node.op == OpKind::kConcat) {
-      if (const auto slices = ConcatSliceByteOffsets(graph_, node)) return CopyConcatSlices(node, ins, outs[0], *slices);
+      if (const auto slices = ConcatSliceByteOffsets(graph_, node))
+        return CopyConcatSlices(node, ins, outs[0], *slices);
     }
     PrepareOutputs(ins, outs);
     RefContext ctx{node, std::move(ins), std::move(outs)};
@@ -289,6 +291,7 @@ bool HasDynamicValue(const Graph& graph) {
 Expected<TensorMap> RunReferenceInArena(const Graph& graph, const MemoryPlan& plan, const TensorMap& inputs,
                                         ArenaFill fill, ReferenceRunStats* stats) {
   MRT_RETURN_IF_ERROR(CheckGraphInputs(graph, inputs));
+  MRT_RETURN_IF_ERROR(CheckMemoryPlan(graph, plan).WithContext("the memory plan is not safe to run: "));
   if (stats) {
     stats->used_arena = true;
     stats->plan = plan;

@@ -48,11 +48,11 @@ struct ReferenceRunOptions {
 // What a run did, for tests and --verbose.
 struct ReferenceRunStats {
   bool used_arena = false;
-  std::string fallback_reason;  // why the per-value path ran ("" when the arena did)
-  MemoryPlan plan;              // the plan the arena followed
-  int views_shared = 0;         // view nodes that copied nothing
+  std::string fallback_reason;     // why the per-value path ran ("" when the arena did)
+  MemoryPlan plan;                 // the plan the arena followed
+  int views_shared = 0;            // view nodes that copied nothing
   int concat_inputs_in_place = 0;  // Concat inputs already in their slice (not copied)
-  int nodes_in_place = 0;       // nodes whose output overwrote one of their inputs
+  int nodes_in_place = 0;          // nodes whose output overwrote one of their inputs
 };
 
 // Runs the graph on the reference kernels and returns the graph outputs by name.
@@ -60,9 +60,10 @@ Expected<TensorMap> RunReference(const Graph& graph, const TensorMap& inputs);
 Expected<TensorMap> RunReference(const Graph& graph, const TensorMap& inputs, const ReferenceRunOptions& options,
                                  ReferenceRunStats* stats = nullptr);
 
-// Runs the graph out of an arena laid out by `plan` (from PlanMemory on this very graph, whose
-// shapes must all be static and match the inputs). Errors if a node's run-time shape differs
-// from the planned one.
+// Runs the graph out of an arena laid out by `plan` (from PlanMemory on this very graph, or read
+// from a plan file; the graph's shapes must all be static and match the inputs). The plan is
+// checked with CheckMemoryPlan first; a node whose run-time shape differs from the planned one
+// is an error.
 Expected<TensorMap> RunReferenceInArena(const Graph& graph, const MemoryPlan& plan, const TensorMap& inputs,
                                         ArenaFill fill = ArenaFill::kZero, ReferenceRunStats* stats = nullptr);
 

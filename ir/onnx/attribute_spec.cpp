@@ -12,13 +12,20 @@ using AP = onnx::AttributeProto;
 
 int OnnxCode(AttrType t) {
   switch (t) {
-    case AttrType::kInt: return AP::INT;
-    case AttrType::kFloat: return AP::FLOAT;
-    case AttrType::kString: return AP::STRING;
-    case AttrType::kInts: return AP::INTS;
-    case AttrType::kFloats: return AP::FLOATS;
-    case AttrType::kStrings: return AP::STRINGS;
-    case AttrType::kTensor: return AP::TENSOR;
+    case AttrType::kInt:
+      return AP::INT;
+    case AttrType::kFloat:
+      return AP::FLOAT;
+    case AttrType::kString:
+      return AP::STRING;
+    case AttrType::kInts:
+      return AP::INTS;
+    case AttrType::kFloats:
+      return AP::FLOATS;
+    case AttrType::kStrings:
+      return AP::STRINGS;
+    case AttrType::kTensor:
+      return AP::TENSOR;
   }
   return AP::UNDEFINED;
 }
@@ -39,12 +46,18 @@ int EffectiveType(const AP& a) {
 
 Expected<AttrValue> ConvertValue(const AP& a, AttrType type) {
   switch (type) {
-    case AttrType::kInt: return AttrValue(a.i());
-    case AttrType::kFloat: return AttrValue(a.f());
-    case AttrType::kString: return AttrValue(a.s());
-    case AttrType::kInts: return AttrValue(std::vector<int64_t>(a.ints().begin(), a.ints().end()));
-    case AttrType::kFloats: return AttrValue(std::vector<float>(a.floats().begin(), a.floats().end()));
-    case AttrType::kStrings: return AttrValue(std::vector<std::string>(a.strings().begin(), a.strings().end()));
+    case AttrType::kInt:
+      return AttrValue(a.i());
+    case AttrType::kFloat:
+      return AttrValue(a.f());
+    case AttrType::kString:
+      return AttrValue(a.s());
+    case AttrType::kInts:
+      return AttrValue(std::vector<int64_t>(a.ints().begin(), a.ints().end()));
+    case AttrType::kFloats:
+      return AttrValue(std::vector<float>(a.floats().begin(), a.floats().end()));
+    case AttrType::kStrings:
+      return AttrValue(std::vector<std::string>(a.strings().begin(), a.strings().end()));
     case AttrType::kTensor: {
       // Attribute tensors are small constants; external data is not allowed here.
       auto t = TensorFromProto(a.t(), /*model_dir=*/"");
@@ -57,10 +70,14 @@ Expected<AttrValue> ConvertValue(const AP& a, AttrType type) {
 
 AttrValue DefaultValue(const AttrSpec& s) {
   switch (s.type) {
-    case AttrType::kInt: return s.int_default;
-    case AttrType::kFloat: return s.float_default;
-    case AttrType::kString: return std::string(s.string_default);
-    default: return std::vector<int64_t>{};  // list and tensor defaults are filled by the importers
+    case AttrType::kInt:
+      return s.int_default;
+    case AttrType::kFloat:
+      return s.float_default;
+    case AttrType::kString:
+      return std::string(s.string_default);
+    default:
+      return std::vector<int64_t>{};  // list and tensor defaults are filled by the importers
   }
 }
 
@@ -76,21 +93,36 @@ std::string_view AttrTypeName(AttrType t) { return OnnxAttrTypeName(OnnxCode(t))
 
 std::string_view OnnxAttrTypeName(int onnx_attribute_type) {
   switch (onnx_attribute_type) {
-    case AP::FLOAT: return "FLOAT";
-    case AP::INT: return "INT";
-    case AP::STRING: return "STRING";
-    case AP::TENSOR: return "TENSOR";
-    case AP::GRAPH: return "GRAPH";
-    case AP::FLOATS: return "FLOATS";
-    case AP::INTS: return "INTS";
-    case AP::STRINGS: return "STRINGS";
-    case AP::TENSORS: return "TENSORS";
-    case AP::GRAPHS: return "GRAPHS";
-    case AP::SPARSE_TENSOR: return "SPARSE_TENSOR";
-    case AP::SPARSE_TENSORS: return "SPARSE_TENSORS";
-    case AP::TYPE_PROTO: return "TYPE_PROTO";
-    case AP::TYPE_PROTOS: return "TYPE_PROTOS";
-    default: return "UNDEFINED";
+    case AP::FLOAT:
+      return "FLOAT";
+    case AP::INT:
+      return "INT";
+    case AP::STRING:
+      return "STRING";
+    case AP::TENSOR:
+      return "TENSOR";
+    case AP::GRAPH:
+      return "GRAPH";
+    case AP::FLOATS:
+      return "FLOATS";
+    case AP::INTS:
+      return "INTS";
+    case AP::STRINGS:
+      return "STRINGS";
+    case AP::TENSORS:
+      return "TENSORS";
+    case AP::GRAPHS:
+      return "GRAPHS";
+    case AP::SPARSE_TENSOR:
+      return "SPARSE_TENSOR";
+    case AP::SPARSE_TENSORS:
+      return "SPARSE_TENSORS";
+    case AP::TYPE_PROTO:
+      return "TYPE_PROTO";
+    case AP::TYPE_PROTOS:
+      return "TYPE_PROTOS";
+    default:
+      return "UNDEFINED";
   }
 }
 

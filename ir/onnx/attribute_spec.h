@@ -35,7 +35,7 @@ constexpr AttrSpec Optional(std::string_view n, AttrType t) { return {n, t, Attr
 constexpr AttrSpec Required(std::string_view n, AttrType t) { return {n, t, AttrSpec::kRequired}; }
 constexpr AttrSpec Ignored(std::string_view n) { return {n, AttrType::kInt, AttrSpec::kIgnored}; }
 
-std::string_view AttrTypeName(AttrType t);                    // "INT", "FLOATS", ...
+std::string_view AttrTypeName(AttrType t);                   // "INT", "FLOATS", ...
 std::string_view OnnxAttrTypeName(int onnx_attribute_type);  // from AttributeProto.type
 
 // Checks `node`'s attributes against `spec` and converts them: an attribute not in the spec, one

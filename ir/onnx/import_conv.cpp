@@ -85,11 +85,11 @@ void FillKernelShapeFromWeight(ImportContext& ctx, Attributes& a, ValueId w) {
   a.set("kernel_shape", ks);
 }
 
-constexpr AttrSpec kConvSpec[] = {Str("auto_pad", "NOTSET"),        Optional("dilations", A::kInts),
-                                  Int("group", 1),                  Optional("kernel_shape", A::kInts),
-                                  Optional("pads", A::kInts),       Optional("strides", A::kInts)};
+constexpr AttrSpec kConvSpec[] = {
+    Str("auto_pad", "NOTSET"),          Optional("dilations", A::kInts), Int("group", 1),
+    Optional("kernel_shape", A::kInts), Optional("pads", A::kInts),      Optional("strides", A::kInts)};
 constexpr AttrSpec kConvTransposeSpec[] = {
-    Str("auto_pad", "NOTSET"),          Optional("dilations", A::kInts),    Int("group", 1),
+    Str("auto_pad", "NOTSET"),          Optional("dilations", A::kInts),      Int("group", 1),
     Optional("kernel_shape", A::kInts), Optional("output_padding", A::kInts), Optional("output_shape", A::kInts),
     Optional("pads", A::kInts),         Optional("strides", A::kInts)};
 
@@ -101,8 +101,8 @@ Status ImportConvLike(ImportContext& ctx, const onnx::NodeProto& node, OpKind op
   std::vector<ValueId> ins = ctx.Inputs(node);
   const ValueId x = ins.empty() ? kNoValue : ins[0];
   const ValueId w = ins.size() > 1 ? ins[1] : kNoValue;
-  if (auto ks = a.Get<std::vector<int64_t>>("kernel_shape"); ks && ctx.KnownRank(w) && *ctx.KnownRank(w) >= 2 &&
-                                                             *ctx.KnownRank(w) - 2 != ks->size())
+  if (auto ks = a.Get<std::vector<int64_t>>("kernel_shape");
+      ks && ctx.KnownRank(w) && *ctx.KnownRank(w) >= 2 && *ctx.KnownRank(w) - 2 != ks->size())
     return Status::Errorf("kernel_shape has {} dims but the weight has {} spatial dims", ks->size(),
                           *ctx.KnownRank(w) - 2);
   MRT_RETURN_IF_ERROR(CheckWindowLists(a, FindSpatialRank(ctx, a, x, w), lists));
@@ -120,13 +120,13 @@ Status ImportConvTranspose(ImportContext& ctx, const onnx::NodeProto& node) {
   return ImportConvLike(ctx, node, OpKind::kConvTranspose, kConvTransposeSpec, kLists);
 }
 
-constexpr AttrSpec kMaxPoolSpec[] = {Str("auto_pad", "NOTSET"),          Int("ceil_mode", 0),
-                                     Optional("dilations", A::kInts),    Required("kernel_shape", A::kInts),
-                                     Optional("pads", A::kInts),         Int("storage_order", 0),
+constexpr AttrSpec kMaxPoolSpec[] = {Str("auto_pad", "NOTSET"),       Int("ceil_mode", 0),
+                                     Optional("dilations", A::kInts), Required("kernel_shape", A::kInts),
+                                     Optional("pads", A::kInts),      Int("storage_order", 0),
                                      Optional("strides", A::kInts)};
-constexpr AttrSpec kAveragePoolSpec[] = {Str("auto_pad", "NOTSET"),       Int("ceil_mode", 0),
-                                         Int("count_include_pad", 0),     Required("kernel_shape", A::kInts),
-                                         Optional("pads", A::kInts),      Optional("strides", A::kInts)};
+constexpr AttrSpec kAveragePoolSpec[] = {Str("auto_pad", "NOTSET"),   Int("ceil_mode", 0),
+                                         Int("count_include_pad", 0), Required("kernel_shape", A::kInts),
+                                         Optional("pads", A::kInts),  Optional("strides", A::kInts)};
 
 Status ImportPool(ImportContext& ctx, const onnx::NodeProto& node, OpKind op, std::span<const AttrSpec> spec,
                   std::span<const WindowList> lists) {

@@ -51,7 +51,9 @@ constexpr AttrSpec kAlphaOne[] = {Float("alpha", 1.f)};  // Elu, Celu, Threshold
 constexpr AttrSpec kSelu[] = {Float("alpha", 1.67326319217681884765625f), Float("gamma", 1.05070102214813232421875f)};
 constexpr AttrSpec kHardSigmoid[] = {Float("alpha", 0.2f), Float("beta", 0.5f)};
 
+// clang-format off
 #define MRT_PLAIN(op) {#op, nullptr, OpKind::k##op, {}}
+// clang-format on
 
 constexpr OpImporter kRows[] = {
     MRT_PLAIN(Relu),

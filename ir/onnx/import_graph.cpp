@@ -24,8 +24,7 @@ std::string DescribeGroup(const std::string& op, const std::vector<std::string>&
   if (nodes.size() == 1) return fmt::format("{} (node '{}')", op, nodes[0]);
   constexpr size_t kNamesShown = 3;
   std::string names;
-  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i)
-    names += fmt::format("{}'{}'", i ? ", " : "", nodes[i]);
+  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i) names += fmt::format("{}'{}'", i ? ", " : "", nodes[i]);
   if (nodes.size() > kNamesShown) names += ", ...";
   return fmt::format("{} x{} (nodes {})", op, nodes.size(), names);
 }
@@ -147,8 +146,7 @@ Status CheckValueNames(const onnx::GraphProto& graph) {
   }
   for (const auto& output : graph.output()) {
     if (output.name().empty()) return Status::Error("a graph output has no name");
-    if (!producer.count(output.name()))
-      return Status::Errorf("graph output '{}' is never produced", output.name());
+    if (!producer.count(output.name())) return Status::Errorf("graph output '{}' is never produced", output.name());
   }
   return Status::Ok();
 }
@@ -221,7 +219,8 @@ Status ApplyInputShapes(Graph& graph, const std::map<std::string, std::vector<in
                             names.empty() ? "none" : names);
     Value& v = graph.value(id);
     for (int64_t s : sizes)
-      if (s < 0) return Status::Errorf("input '{}': the given shape {} holds a negative size", name, SizesToString(sizes));
+      if (s < 0)
+        return Status::Errorf("input '{}': the given shape {} holds a negative size", name, SizesToString(sizes));
     if (!v.shape.unknown_rank() && v.shape.rank() != sizes.size())
       return Status::Errorf("input '{}' has rank {} {} but the given shape {} has {} dims", name, v.shape.rank(),
                             v.shape.ToString(), SizesToString(sizes), sizes.size());

@@ -37,8 +37,7 @@ Status ImportReduce(ImportContext& ctx, const onnx::NodeProto& node) {
 }
 
 Status ImportTopK(ImportContext& ctx, const onnx::NodeProto& node) {
-  static constexpr AttrSpec kOldSpec[] = {Int("axis", -1), Required("k", A::kInt), Int("largest", 1),
-                                          Int("sorted", 1)};
+  static constexpr AttrSpec kOldSpec[] = {Int("axis", -1), Required("k", A::kInt), Int("largest", 1), Int("sorted", 1)};
   static constexpr AttrSpec kNewSpec[] = {Int("axis", -1), Int("largest", 1), Int("sorted", 1)};
   const bool k_is_attribute = ctx.opset() < 10;
   MRT_ASSIGN_OR_RETURN(Attributes a, ReadAttributes(node, k_is_attribute ? std::span<const AttrSpec>(kOldSpec)

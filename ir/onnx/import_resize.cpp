@@ -52,9 +52,9 @@ Expected<Attributes> AsymmetricFloorAttributes(const std::string& mode) {
 Status ImportUpsampleOrResize10(ImportContext& ctx, const onnx::NodeProto& node, bool scales_is_attribute) {
   static constexpr AttrSpec kAttrScales[] = {Str("mode", "nearest"), Required("scales", A::kFloats)};
   static constexpr AttrSpec kInputScales[] = {Str("mode", "nearest")};
-  MRT_ASSIGN_OR_RETURN(Attributes read, ReadAttributes(node, scales_is_attribute
-                                                                 ? std::span<const AttrSpec>(kAttrScales)
-                                                                 : std::span<const AttrSpec>(kInputScales)));
+  MRT_ASSIGN_OR_RETURN(Attributes read,
+                       ReadAttributes(node, scales_is_attribute ? std::span<const AttrSpec>(kAttrScales)
+                                                                : std::span<const AttrSpec>(kInputScales)));
   MRT_ASSIGN_OR_RETURN(Attributes a, AsymmetricFloorAttributes(read.GetString("mode")));
   std::vector<ValueId> ins = ctx.Inputs(node);
   const size_t expected = scales_is_attribute ? 1 : 2;

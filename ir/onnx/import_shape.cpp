@@ -31,7 +31,8 @@ Status ImportSqueezeLike(ImportContext& ctx, const onnx::NodeProto& node) {
   // Unsqueeze-1/11 requires axes; Squeeze-1/11 without axes drops every size-1 dim.
   static constexpr AttrSpec kSqueeze[] = {Optional("axes", A::kInts)};
   static constexpr AttrSpec kUnsqueeze[] = {Required("axes", A::kInts)};
-  MRT_ASSIGN_OR_RETURN(Attributes a, ReadAttributes(node, std::span<const AttrSpec>(kOp == OpKind::kSqueeze ? kSqueeze : kUnsqueeze)));
+  MRT_ASSIGN_OR_RETURN(
+      Attributes a, ReadAttributes(node, std::span<const AttrSpec>(kOp == OpKind::kSqueeze ? kSqueeze : kUnsqueeze)));
   std::vector<ValueId> ins = ctx.Inputs(node);
   MRT_RETURN_IF_ERROR(CheckInputCount(ins, 1, node, ctx.opset(), "axes is an attribute there"));
   if (auto axes = TakeInts(a, "axes")) AppendIntsInput(ctx, ins, 1, "axes", *axes);

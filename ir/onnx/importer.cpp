@@ -40,8 +40,7 @@ void ReserveModelNames(ImportContext& ctx, const onnx::GraphProto& g) {
     for (const std::string& out : n.output()) ctx.ReserveName(out);
 }
 
-Expected<Graph> ImportModel(const onnx::ModelProto& model, const std::string& model_dir,
-                            const ImportOptions& options) {
+Expected<Graph> ImportModel(const onnx::ModelProto& model, const std::string& model_dir, const ImportOptions& options) {
   const onnx::GraphProto& g = model.graph();
   MRT_RETURN_IF_ERROR(CheckSupportedOps(g));
   MRT_ASSIGN_OR_RETURN(const int64_t opset, DefaultDomainOpset(model));

@@ -5,8 +5,8 @@
 // Every error is one line naming the file and, where there is one, the node, op and attribute.
 #pragma once
 
-#include <string>
 #include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 

@@ -105,8 +105,10 @@ onnx::ValueInfoProto* OnnxModelBuilder::AddValue(google::protobuf::RepeatedPtrFi
     auto* shape = tensor_type->mutable_shape();
     for (const OnnxDim& d : *dims) {
       auto* dim = shape->add_dim();
-      if (d.value) dim->set_dim_value(*d.value);
-      else if (!d.param.empty()) dim->set_dim_param(d.param);
+      if (d.value)
+        dim->set_dim_value(*d.value);
+      else if (!d.param.empty())
+        dim->set_dim_param(d.param);
     }
   }
   return info;

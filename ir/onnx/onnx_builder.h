@@ -23,9 +23,9 @@ namespace mrt {
 
 // A dim of a declared shape: a size (dim_value), a name (dim_param), or unknown (neither).
 struct OnnxDim {
-  OnnxDim(int64_t v) : value(v) {}         // NOLINT: implicit, so {1, "batch", 3} reads naturally
-  OnnxDim(int v) : value(v) {}             // NOLINT
-  OnnxDim(const char* p) : param(p) {}     // NOLINT
+  OnnxDim(int64_t v) : value(v) {}                 // NOLINT: implicit, so {1, "batch", 3} reads naturally
+  OnnxDim(int v) : value(v) {}                     // NOLINT
+  OnnxDim(const char* p) : param(p) {}             // NOLINT
   OnnxDim(std::string p) : param(std::move(p)) {}  // NOLINT
   static OnnxDim Unknown() { return OnnxDim(std::string()); }
 

@@ -26,9 +26,11 @@ int64_t UnchangedSinceOpset(std::string_view op_type) {
     int64_t since;
   };
   static constexpr Row kRows[] = {
-      {"Constant", 1},     {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1},         {"Not", 1},
-      {"Softplus", 1},     {"Softsign", 1},          {"Elu", 6},                   {"Selu", 6},
-      {"HardSigmoid", 6},  {"InstanceNormalization", 6},
+      {"Constant", 1},      {"GlobalAveragePool", 1},
+      {"GlobalMaxPool", 1}, {"Not", 1},
+      {"Softplus", 1},      {"Softsign", 1},
+      {"Elu", 6},           {"Selu", 6},
+      {"HardSigmoid", 6},   {"InstanceNormalization", 6},
   };
   for (const Row& r : kRows)
     if (r.op == op_type) return r.since;

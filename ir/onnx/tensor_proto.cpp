@@ -27,13 +27,24 @@ Status CopyFromInt32Data(const onnx::TensorProto& proto, Tensor& t) {
   for (int64_t i = 0; i < t.numel(); ++i) {
     const int32_t v = src[static_cast<int>(i)];
     switch (t.dtype()) {
-      case DType::kI32: t.data<int32_t>()[i] = v; break;
+      case DType::kI32:
+        t.data<int32_t>()[i] = v;
+        break;
       case DType::kF16:
-      case DType::kBF16: t.data<uint16_t>()[i] = static_cast<uint16_t>(v); break;
-      case DType::kI8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
-      case DType::kU8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-      case DType::kBool: t.data<uint8_t>()[i] = v != 0 ? 1 : 0; break;
-      default: return Status::Errorf("int32_data cannot hold a {} tensor", OnnxTypeName(proto.data_type()));
+      case DType::kBF16:
+        t.data<uint16_t>()[i] = static_cast<uint16_t>(v);
+        break;
+      case DType::kI8:
+        t.data<int8_t>()[i] = static_cast<int8_t>(v);
+        break;
+      case DType::kU8:
+        t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+        break;
+      case DType::kBool:
+        t.data<uint8_t>()[i] = v != 0 ? 1 : 0;
+        break;
+      default:
+        return Status::Errorf("int32_data cannot hold a {} tensor", OnnxTypeName(proto.data_type()));
     }
   }
   return Status::Ok();
@@ -55,7 +66,8 @@ Status CopyFromTypedFields(const onnx::TensorProto& proto, Tensor& t) {
       MRT_RETURN_IF_ERROR(CheckCount("int64_data", proto.int64_data_size(), n, proto.data_type()));
       if (n) std::memcpy(t.raw(), proto.int64_data().data(), t.nbytes());
       return Status::Ok();
-    default: return CopyFromInt32Data(proto, t);
+    default:
+      return CopyFromInt32Data(proto, t);
   }
 }
 
@@ -74,8 +86,7 @@ std::string OnnxTypeName(int32_t onnx_type) {
 }
 
 Expected<DType> DTypeFromOnnxChecked(int32_t onnx_type) {
-  if (onnx_type == onnx::TensorProto_DataType_UNDEFINED)
-    return Status::Error("dtype is undefined (elem_type 0)");
+  if (onnx_type == onnx::TensorProto_DataType_UNDEFINED) return Status::Error("dtype is undefined (elem_type 0)");
   const DType t = DTypeFromOnnx(onnx_type);
   if (t == DType::kUndefined) return Status::Errorf("dtype {} is not supported", OnnxTypeName(onnx_type));
   return t;
@@ -117,12 +128,11 @@ Expected<Tensor> TensorFromProto(const onnx::TensorProto& proto, const std::stri
       for (int64_t i = 0; i < numel; ++i) t.data<uint8_t>()[i] = t.data<uint8_t>()[i] != 0;
     return t;
   }
-  if (numel > 0 && !HasTypedData(proto))
-    return Status::Errorf("has dims {} but no data", SizesToString(dims));
+  if (numel > 0 && !HasTypedData(proto)) return Status::Errorf("has dims {} but no data", SizesToString(dims));
   // Typed fields are already in memory, so a wrong count is caught before the allocation matters;
   // still compare first so absurd dims never allocate.
-  const int64_t stored = std::max({proto.float_data_size(), proto.int32_data_size(), proto.int64_data_size(),
-                                   proto.double_data_size()});
+  const int64_t stored =
+      std::max({proto.float_data_size(), proto.int32_data_size(), proto.int64_data_size(), proto.double_data_size()});
   if (stored != numel)
     return Status::Errorf("typed data holds {} values but dims {} of {} need {}", stored, SizesToString(dims),
                           OnnxTypeName(proto.data_type()), numel);
@@ -145,16 +155,31 @@ void TensorToTypedProto(const Tensor& tensor, onnx::TensorProto* proto) {
   const int64_t n = tensor.numel();
   for (int64_t i = 0; i < n; ++i) {
     switch (tensor.dtype()) {
-      case DType::kF32: proto->add_float_data(tensor.data<float>()[i]); break;
-      case DType::kF64: proto->add_double_data(tensor.data<double>()[i]); break;
-      case DType::kI64: proto->add_int64_data(tensor.data<int64_t>()[i]); break;
-      case DType::kI32: proto->add_int32_data(tensor.data<int32_t>()[i]); break;
+      case DType::kF32:
+        proto->add_float_data(tensor.data<float>()[i]);
+        break;
+      case DType::kF64:
+        proto->add_double_data(tensor.data<double>()[i]);
+        break;
+      case DType::kI64:
+        proto->add_int64_data(tensor.data<int64_t>()[i]);
+        break;
+      case DType::kI32:
+        proto->add_int32_data(tensor.data<int32_t>()[i]);
+        break;
       case DType::kF16:
-      case DType::kBF16: proto->add_int32_data(tensor.data<uint16_t>()[i]); break;
-      case DType::kI8: proto->add_int32_data(tensor.data<int8_t>()[i]); break;
+      case DType::kBF16:
+        proto->add_int32_data(tensor.data<uint16_t>()[i]);
+        break;
+      case DType::kI8:
+        proto->add_int32_data(tensor.data<int8_t>()[i]);
+        break;
       case DType::kU8:
-      case DType::kBool: proto->add_int32_data(tensor.data<uint8_t>()[i]); break;
-      case DType::kUndefined: break;
+      case DType::kBool:
+        proto->add_int32_data(tensor.data<uint8_t>()[i]);
+        break;
+      case DType::kUndefined:
+        break;
     }
   }
 }

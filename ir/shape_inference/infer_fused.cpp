@@ -53,8 +53,7 @@ Status FusedConv(InferContext& c) {
 }
 
 Status FusedGemm(InferContext& c) {
-  if (c.dtype(0) != DType::kF32 && c.dtype(0) != DType::kF16 && c.dtype(0) != DType::kBF16 &&
-      c.dtype(0) != DType::kF64)
+  if (c.dtype(0) != DType::kF32 && c.dtype(0) != DType::kF16 && c.dtype(0) != DType::kBF16 && c.dtype(0) != DType::kF64)
     return c.Error("input 0 has dtype {}; FusedGemm takes f32, f16, bf16 or f64", DTypeName(c.dtype(0)));
   if (c.attrs().GetInt("flatten_a", 0) == 0) {
     MRT_RETURN_IF_ERROR(Gemm(c));

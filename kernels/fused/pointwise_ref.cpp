@@ -50,7 +50,8 @@ class Interpreter {
   Interpreter(const PointwiseProgram& p, const std::vector<const S*>& inputs, const std::vector<int64_t>& steps)
       : p_(p), inputs_(inputs), steps_(steps), regs_(p.code.size() * kBlock) {
     for (size_t r = 0; r < p_.code.size(); ++r)
-      if (p_.code[r].op == PointwiseOp::kConstant) std::fill_n(reg(r), kBlock, static_cast<C>(p_.constants[p_.code[r].a]));
+      if (p_.code[r].op == PointwiseOp::kConstant)
+        std::fill_n(reg(r), kBlock, static_cast<C>(p_.constants[p_.code[r].a]));
   }
 
   // y[j] = program at output elements whose input k offsets are off[k] + j * steps[k], j < n.

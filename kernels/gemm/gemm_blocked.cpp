@@ -111,17 +111,20 @@ struct GemmArgs {
 };
 
 // Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] as ceil(mc / kMr) panels: panel r holds, for each p, the
-// kMr values op(A)(i0 + r * kMr + 0 .. kMr-1, p0 + p), zero below row mc.
+// kMr values op(A)(i0 + r * kMr + 0 .. kMr-1, p0 + p), zero below row mc. Loops run along A's
+// contiguous dim: rows of A, or for a transposed A, its rows of kMr consecutive columns.
 void PackA(const GemmArgs& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* out) {
   for (int64_t r = 0; r < mc; r += kMr, out += kMr * kc) {
     const int64_t rows = std::min(kMr, mc - r);
     if (rows < kMr) std::fill(out, out + kMr * kc, 0.f);
-    for (int64_t i = 0; i < rows; ++i) {
-      const int64_t row = i0 + r + i;
-      if (g.trans_a) {
-        for (int64_t p = 0; p < kc; ++p) out[p * kMr + i] = g.a[(p0 + p) * g.lda + row];
-      } else {
-        const float* src = g.a + row * g.lda + p0;
+    if (g.trans_a) {
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = g.a + (p0 + p) * g.lda + i0 + r;
+        std::copy(src, src + rows, out + p * kMr);
+      }
+    } else {
+      for (int64_t i = 0; i < rows; ++i) {
+        const float* src = g.a + (i0 + r + i) * g.lda + p0;
         for (int64_t p = 0; p < kc; ++p) out[p * kMr + i] = src[p];
       }
     }
@@ -136,13 +139,15 @@ void PackB(const GemmArgs& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, in
     float* out = packed + q * kNr * kc;
     const int64_t cols = std::min(kNr, nc - q * kNr);
     if (cols < kNr) std::fill(out, out + kNr * kc, 0.f);
-    for (int64_t j = 0; j < cols; ++j) {
-      const int64_t col = j0 + q * kNr + j;
-      if (g.trans_b) {
-        const float* src = g.b + col * g.ldb + p0;
+    if (g.trans_b) {
+      for (int64_t j = 0; j < cols; ++j) {
+        const float* src = g.b + (j0 + q * kNr + j) * g.ldb + p0;
         for (int64_t p = 0; p < kc; ++p) out[p * kNr + j] = src[p];
-      } else {
-        for (int64_t p = 0; p < kc; ++p) out[p * kNr + j] = g.b[(p0 + p) * g.ldb + col];
+      }
+    } else {
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = g.b + (p0 + p) * g.ldb + j0 + q * kNr;
+        std::copy(src, src + cols, out + p * kNr);
       }
     }
   }

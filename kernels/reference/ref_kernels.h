@@ -24,7 +24,8 @@ Status GlobalMaxPool(RefContext& c);
 
 // elementwise/unary_ref.cpp: every unary op (switches on c.node.op)
 Status Unary(RefContext& c);
-// elementwise/binary_ref.cpp: Add Sub Mul Div Pow PRelu Max Min Sum Mean, comparisons, logic
+// elementwise/binary_ref.cpp: Add Sub Mul Div Pow PRelu, comparisons, logic (Binary); Max Min
+// Sum Mean (Variadic); Clip; Where
 Status Binary(RefContext& c);
 Status Variadic(RefContext& c);
 Status Clip(RefContext& c);
@@ -37,12 +38,13 @@ Status Softmax(RefContext& c);  // Softmax and LogSoftmax
 // reduce/reduce_ref.cpp
 Status Reduce(RefContext& c);
 Status ArgReduce(RefContext& c);
+// reduce/topk_ref.cpp
 Status TopK(RefContext& c);
 
 // shape/copy_ref.cpp: ops whose output bytes equal input 0's bytes
 Status CopyInput0(RefContext& c);  // Identity, Flatten, Reshape, Squeeze, Unsqueeze
 Status Dropout(RefContext& c);
-// shape/layout_ref.cpp
+// shape/layout_ref.cpp (Pad: shape/pad_ref.cpp)
 Status Transpose(RefContext& c);
 Status Concat(RefContext& c);
 Status Split(RefContext& c);

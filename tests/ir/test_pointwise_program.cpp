@@ -50,8 +50,10 @@ void ExpectReadError(const Attributes& a, size_t num_inputs, const std::string& 
 
 TEST(PointwiseProgram, EncodesTheWorkedExample) {
   const Attributes a = AttrsOf(WorkedExample());
-  EXPECT_EQ(a.GetInts("program"), (std::vector<int64_t>{0, 0, -1, -1, 3, 0, -1, -1, 30, 0, 1, -1, 1, 0, -1, -1,
-                                                         30, 2, 3, -1, 0, 1, -1, -1, 28, 4, 5, -1}));
+  // clang-format off
+  EXPECT_EQ(a.GetInts("program"), (std::vector<int64_t>{0, 0, -1, -1,   3, 0, -1, -1,   30, 0, 1, -1,   1, 0, -1, -1,
+                                                        30, 2, 3, -1,   0, 1, -1, -1,   28, 4, 5, -1}));
+  // clang-format on
   EXPECT_EQ(a.GetFloats("constants"), (std::vector<float>{0.5f}));
   const Expected<PointwiseProgram> back = ReadPointwiseProgram(a, 2);
   ASSERT_TRUE(back.ok()) << back.status().message();
@@ -155,9 +157,11 @@ TEST(InferPointwise, RejectsMismatchedInputsAndBadPrograms) {
 
 // ---- reference kernel ----
 
-Tensor F32(std::vector<int64_t> sizes, std::vector<float> v) { return Tensor::FromVector(DType::kF32, std::move(sizes), v); }
+Tensor F32(std::vector<int64_t> sizes, std::vector<float> v) {
+  return Tensor::FromVector(DType::kF32, std::move(sizes), v);
+}
 
-Expected<Tensor> Run(const PointwiseProgram& p, const std::vector<Tensor>& inputs) {
+Expected<Tensor> RunProgram(const PointwiseProgram& p, const std::vector<Tensor>& inputs) {
   MRT_ASSIGN_OR_RETURN(std::vector<Tensor> outs, testing::RunSingleOp(OpKind::kPointwise, inputs, AttrsOf(p)));
   return std::move(outs[0]);
 }
@@ -169,7 +173,7 @@ Tensor RunActivation(P op, const std::vector<float>& x, std::vector<float> param
   int32_t regs[2] = {-1, -1};
   for (size_t k = 0; k < params.size(); ++k) regs[k] = b.Constant(params[k]);
   b.Op(op, in, regs[0], regs[1]);
-  Expected<Tensor> y = Run(b.Take(), {F32({static_cast<int64_t>(x.size())}, x)});
+  Expected<Tensor> y = RunProgram(b.Take(), {F32({static_cast<int64_t>(x.size())}, x)});
   EXPECT_TRUE(y.ok()) << y.status().message();
   return y.ok() ? std::move(*y) : Tensor();
 }
@@ -177,8 +181,7 @@ Tensor RunActivation(P op, const std::vector<float>& x, std::vector<float> param
 void ExpectValues(P op, const std::vector<float>& x, const std::vector<float>& expected,
                   std::vector<float> params = {}) {
   const Tensor y = RunActivation(op, x, std::move(params));
-  EXPECT_TRUE(AllClose(y, F32({static_cast<int64_t>(expected.size())}, expected), 1e-5, 1e-6))
-      << PointwiseOpName(op);
+  EXPECT_TRUE(AllClose(y, F32({static_cast<int64_t>(expected.size())}, expected), 1e-5, 1e-6)) << PointwiseOpName(op);
 }
 
 TEST(PointwiseKernel, UnaryOpcodes) {
@@ -221,7 +224,7 @@ TEST(PointwiseKernel, BinaryOpcodes) {
     PointwiseBuilder pb;
     const int32_t x = pb.Input(0);
     pb.Op(op, x, pb.Input(1));
-    Expected<Tensor> y = Run(pb.Take(), {a, b});
+    Expected<Tensor> y = RunProgram(pb.Take(), {a, b});
     EXPECT_TRUE(y.ok()) << y.status().message();
     return y.ok() ? std::move(*y) : Tensor();
   };
@@ -229,7 +232,7 @@ TEST(PointwiseKernel, BinaryOpcodes) {
   EXPECT_TRUE(AllClose(binary(P::kSub), F32({4}, {-1, -2.5f, 3.5f, NAN})));
   EXPECT_TRUE(AllClose(binary(P::kMul), F32({4}, {6, -1, 2, NAN})));
   EXPECT_TRUE(AllClose(binary(P::kDiv), F32({4}, {2.f / 3.f, -4, 8, NAN})));
-  EXPECT_TRUE(AllClose(binary(P::kPow), F32({4}, {8, NAN, 2, 1})));  // (-2)^0.5 is NaN, 1^NaN is 1
+  EXPECT_TRUE(AllClose(binary(P::kPow), F32({4}, {8, NAN, 2, 1})));     // (-2)^0.5 is NaN, 1^NaN is 1
   EXPECT_TRUE(AllClose(binary(P::kMax), F32({4}, {3, 0.5f, 4, NAN})));  // NaN propagates
   EXPECT_TRUE(AllClose(binary(P::kMin), F32({4}, {2, -2, 0.5f, NAN})));
   EXPECT_TRUE(AllClose(binary(P::kPRelu), F32({4}, {2, -1, 4, 1})));
@@ -241,14 +244,15 @@ TEST(PointwiseKernel, BroadcastsInputsAgainstEachOther) {
   const int32_t x = b.Input(0);
   const int32_t xs = b.Op(P::kMul, x, b.Input(1));
   b.Op(P::kAdd, xs, b.Input(2));
-  Expected<Tensor> y = Run(b.Take(), {F32({2, 3}, {1, 2, 3, 4, 5, 6}), F32({3}, {10, 100, 1000}), F32({}, {0.5f})});
+  Expected<Tensor> y =
+      RunProgram(b.Take(), {F32({2, 3}, {1, 2, 3, 4, 5, 6}), F32({3}, {10, 100, 1000}), F32({}, {0.5f})});
   ASSERT_TRUE(y.ok()) << y.status().message();
   EXPECT_TRUE(AllClose(*y, F32({2, 3}, {10.5f, 200.5f, 3000.5f, 40.5f, 500.5f, 6000.5f})));
 
   PointwiseBuilder d;
   const int32_t col = d.Input(0);
   d.Op(P::kSub, col, d.Input(1));
-  y = Run(d.Take(), {F32({2, 1}, {10, 20}), F32({1, 3}, {1, 2, 3})});
+  y = RunProgram(d.Take(), {F32({2, 1}, {10, 20}), F32({1, 3}, {1, 2, 3})});
   ASSERT_TRUE(y.ok()) << y.status().message();
   EXPECT_TRUE(AllClose(*y, F32({2, 3}, {9, 8, 7, 19, 18, 17})));
 }
@@ -256,7 +260,7 @@ TEST(PointwiseKernel, BroadcastsInputsAgainstEachOther) {
 TEST(PointwiseKernel, ProgramResultMayBeALoadAndInputsMayGoUnused) {
   PointwiseBuilder b;
   b.Input(0);
-  const Expected<Tensor> y = Run(b.Take(), {F32({3}, {1, 2, 3}), F32({3}, {7, 7, 7})});
+  const Expected<Tensor> y = RunProgram(b.Take(), {F32({3}, {1, 2, 3}), F32({3}, {7, 7, 7})});
   ASSERT_TRUE(y.ok()) << y.status().message();
   EXPECT_TRUE(AllClose(*y, F32({3}, {1, 2, 3})));
 }
@@ -269,10 +273,11 @@ TEST(PointwiseKernel, LargeTensorOnManyThreadsWithPerRowBias) {
   PointwiseBuilder b;
   const int32_t twice = b.Op(P::kMul, b.Input(0), b.Constant(2.f));
   b.Op(P::kAdd, twice, b.Input(1));
-  const Expected<Tensor> y = Run(b.Take(), {x, bias});
+  const Expected<Tensor> y = RunProgram(b.Take(), {x, bias});
   ASSERT_TRUE(y.ok()) << y.status().message();
   Tensor expected(DType::kF32, {3, cols});
-  for (int64_t i = 0; i < 3 * cols; ++i) expected.data<float>()[i] = x.data<float>()[i] * 2.f + bias.data<float>()[i / cols];
+  for (int64_t i = 0; i < 3 * cols; ++i)
+    expected.data<float>()[i] = x.data<float>()[i] * 2.f + bias.data<float>()[i / cols];
   EXPECT_TRUE(AllClose(*y, expected, 0, 0));
 }
 
@@ -291,7 +296,7 @@ TEST(PointwiseKernel, HalfAndDoubleData) {
       StoreFromDouble(tx2.view(), i, x2[i]);
       StoreFromDouble(te.view(), i, expected[i]);
     }
-    const Expected<Tensor> y = Run(p, {tx, tx2});
+    const Expected<Tensor> y = RunProgram(p, {tx, tx2});
     ASSERT_TRUE(y.ok()) << DTypeName(dtype) << ": " << y.status().message();
     EXPECT_EQ(y->dtype(), dtype);
     EXPECT_TRUE(AllClose(*y, te, 0, 0)) << DTypeName(dtype);
@@ -301,7 +306,7 @@ TEST(PointwiseKernel, HalfAndDoubleData) {
 TEST(PointwiseKernel, RejectsIntegerData) {
   PointwiseBuilder b;
   b.Op(P::kRelu, b.Input(0));
-  const Expected<Tensor> y = Run(b.Take(), {Tensor::FromVector<int32_t>(DType::kI32, {2}, {1, -1})});
+  const Expected<Tensor> y = RunProgram(b.Take(), {Tensor::FromVector<int32_t>(DType::kI32, {2}, {1, -1})});
   ASSERT_FALSE(y.ok());
 }
 

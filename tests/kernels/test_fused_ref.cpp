@@ -58,10 +58,8 @@ TEST(FusedConvRef, NoEpilogueIsConvWithGroupsStridesPads) {
   const Tensor x = RandomTensor(DType::kF32, {2, 4, 7, 6}, 1);
   const Tensor w = RandomTensor(DType::kF32, {6, 2, 3, 3}, 2);
   const Tensor b = RandomTensor(DType::kF32, {6}, 3);
-  const Attributes attrs = Attrs({{"group", int64_t{2}},
-                                  {"strides", Ints{2, 1}},
-                                  {"pads", Ints{1, 0, 1, 2}},
-                                  {"dilations", Ints{1, 2}}});
+  const Attributes attrs =
+      Attrs({{"group", int64_t{2}}, {"strides", Ints{2, 1}}, {"pads", Ints{1, 0, 1, 2}}, {"dilations", Ints{1, 2}}});
   EXPECT_TRUE(AllClose(RunOne(OpKind::kFusedConv, {x, w, b}, attrs), RunOne(OpKind::kConv, {x, w, b}, attrs)));
 }
 
@@ -80,10 +78,10 @@ TEST(FusedConvRef, EachActivationByHand) {
       {{Activation::kSigmoid}, {0.11920292f, 0.5f, 0.73105858f}},
       {{Activation::kHardSigmoid, 0.2f, 0.5f}, {0.1f, 0.5f, 0.7f}},
       {{Activation::kTanh}, {-0.96402758f, 0, 0.76159416f}},
-      {{Activation::kSiLU}, {-0.23840584f, 0, 0.73105858f}},          // x * sigmoid(x)
-      {{Activation::kHardSwish}, {-0.33333333f, 0, 0.66666667f}},     // -2 * (1/6*-2 + 0.5) = -1/3
-      {{Activation::kGelu}, {-0.04550026f, 0, 0.84134475f}},          // x * Phi(x)
-      {{Activation::kMish}, {-0.25250146f, 0, 0.86509839f}},          // x * tanh(ln(1 + e^x))
+      {{Activation::kSiLU}, {-0.23840584f, 0, 0.73105858f}},       // x * sigmoid(x)
+      {{Activation::kHardSwish}, {-0.33333333f, 0, 0.66666667f}},  // -2 * (1/6*-2 + 0.5) = -1/3
+      {{Activation::kGelu}, {-0.04550026f, 0, 0.84134475f}},       // x * Phi(x)
+      {{Activation::kMish}, {-0.25250146f, 0, 0.86509839f}},       // x * tanh(ln(1 + e^x))
   };
   for (const Case& c : cases)
     EXPECT_TRUE(AllClose(RunOne(OpKind::kFusedConv, {x, w}, WithEpilogue({}, c.act)), F32({1, 1, 1, 3}, c.expected)))
@@ -103,20 +101,20 @@ TEST(FusedConvRef, Float16MatchesFloat32) {
 }
 
 TEST(FusedGemmRef, FlattenAlphaBetaBiasByHand) {
-  // A [2, 1, 1, 2] read as [[1, 2], [3, 4]]; B = [[1, 0, 2], [0, 1, -1]]: AB = [[1, 2, 0], [3, 4, -2]]
-  // alpha 2: [[2, 4, 0], [6, 8, -4]]; + beta 0.5 * C [1, 1, 1]; Relu.
+  // A [2, 1, 1, 2] read as [[1, 2], [3, 4]]; B = [[1, 0, 2], [0, 1, -1.25]]: AB = [[1, 2, -0.5], [3, 4, 1]]
+  // alpha 2: [[2, 4, -1], [6, 8, 2]]; + beta 0.5 * C [1, 1, 1]: [[2.5, 4.5, -0.5], [6.5, 8.5, 2.5]]; Relu.
   const Tensor a = F32({2, 1, 1, 2}, {1, 2, 3, 4});
-  const Tensor b = F32({2, 3}, {1, 0, 2, 0, 1, -1});
+  const Tensor b = F32({2, 3}, {1, 0, 2, 0, 1, -1.25f});
   const Tensor c = F32({3}, {1, 1, 1});
   const Attributes attrs =
       WithEpilogue(Attrs({{"flatten_a", int64_t{1}}, {"alpha", 2.f}, {"beta", 0.5f}}), {Activation::kRelu});
-  EXPECT_TRUE(AllClose(RunOne(OpKind::kFusedGemm, {a, b, c}, attrs), F32({2, 3}, {2.5f, 4.5f, 0.5f, 6.5f, 8.5f, 0})));
-  // Residual then LeakyRelu(0.5): y + Z with Z = [[0, 0, -2], [0, -10, 0]].
+  EXPECT_TRUE(AllClose(RunOne(OpKind::kFusedGemm, {a, b, c}, attrs), F32({2, 3}, {2.5f, 4.5f, 0, 6.5f, 8.5f, 2.5f})));
+  // Residual then LeakyRelu(0.5): y + Z with Z = [[0, 0, -2], [0, -10, 0]] = [[2.5, 4.5, -2], [6.5, -1.5, 2.5]].
   const Tensor z = F32({2, 3}, {0, 0, -2, 0, -10, 0});
   const Attributes post = WithEpilogue(Attrs({{"flatten_a", int64_t{1}}, {"alpha", 2.f}, {"beta", 0.5f}}),
                                        {Activation::kRelu}, {Activation::kLeakyRelu, 0.5f});
-  EXPECT_TRUE(AllClose(RunOne(OpKind::kFusedGemm, {a, b, c, z}, post),
-                       F32({2, 3}, {2.5f, 4.5f, -0.75f, 6.5f, -0.75f, 0})));
+  EXPECT_TRUE(
+      AllClose(RunOne(OpKind::kFusedGemm, {a, b, c, z}, post), F32({2, 3}, {2.5f, 4.5f, -1, 6.5f, -0.75f, 2.5f})));
 }
 
 TEST(FusedGemmRef, NoEpilogueIsGemmWithTransposes) {
@@ -138,8 +136,8 @@ TEST(FusedRef, Errors) {
   const std::string z_dtype =
       RunError(OpKind::kFusedConv, {x, w, Tensor(), RandomTensor(DType::kF16, {1, 1, 1, 2}, 1)}, {});
   EXPECT_NE(z_dtype.find("residual Z (input 3) is f16"), std::string::npos) << z_dtype;
-  const std::string flat = RunError(OpKind::kFusedGemm, {F32({2}, {1, 2}), F32({2, 1}, {1, 1})},
-                                    Attrs({{"flatten_a", int64_t{1}}}));
+  const std::string flat =
+      RunError(OpKind::kFusedGemm, {F32({2}, {1, 2}), F32({2, 1}, {1, 1})}, Attrs({{"flatten_a", int64_t{1}}}));
   EXPECT_NE(flat.find("flatten_a needs A of rank >= 2"), std::string::npos) << flat;
   const Tensor i32 = Tensor::FromVector<int32_t>(DType::kI32, {1, 1}, {1});
   const std::string int_gemm = RunError(OpKind::kFusedGemm, {i32, i32}, {});
@@ -163,15 +161,17 @@ Expected<std::vector<ValueInfo>> Infer(OpKind op, std::vector<ValueInfo> inputs,
 TEST(FusedInference, SymbolicAndUnknownDims) {
   const Dim batch = Dim::Symbolic("batch");
   // FusedGemm flatten_a: [batch, 512, 1, 1] -> [batch, 512] x [1000, 512]^T -> [batch, 1000].
-  auto gemm = Infer(OpKind::kFusedGemm,
-                    {{DType::kF32, Shape{batch, 512, 1, 1}}, {DType::kF32, Shape{1000, 512}}, {DType::kF32, Shape{1000}}},
-                    Attrs({{"flatten_a", int64_t{1}}, {"transB", int64_t{1}}}));
+  auto gemm =
+      Infer(OpKind::kFusedGemm,
+            {{DType::kF32, Shape{batch, 512, 1, 1}}, {DType::kF32, Shape{1000, 512}}, {DType::kF32, Shape{1000}}},
+            Attrs({{"flatten_a", int64_t{1}}, {"transB", int64_t{1}}}));
   ASSERT_TRUE(gemm.ok()) << gemm.status().message();
   EXPECT_EQ((*gemm)[0].shape, (Shape{batch, 1000}));
   // A dynamic flattened dim makes K unknown but N is still known; Z with a symbolic batch passes.
-  auto gemm2 = Infer(OpKind::kFusedGemm,
-                     {{DType::kF32, Shape{batch, Dim(), 7}}, {DType::kF32, Shape{Dim(), 10}}, {}, {DType::kF32, Shape{batch, 10}}},
-                     Attrs({{"flatten_a", int64_t{1}}}));
+  auto gemm2 = Infer(
+      OpKind::kFusedGemm,
+      {{DType::kF32, Shape{batch, Dim(), 7}}, {DType::kF32, Shape{Dim(), 10}}, {}, {DType::kF32, Shape{batch, 10}}},
+      Attrs({{"flatten_a", int64_t{1}}}));
   ASSERT_TRUE(gemm2.ok()) << gemm2.status().message();
   EXPECT_EQ((*gemm2)[0].shape, (Shape{batch, 10}));
   // K mismatch after flattening: [2, 3, 4] is [2, 12], B has 10 rows.
@@ -181,14 +181,18 @@ TEST(FusedInference, SymbolicAndUnknownDims) {
   EXPECT_NE(bad.status().message().find("inner dims do not match"), std::string::npos) << bad.status().message();
   // FusedConv: symbolic batch and spatial dims as Conv infers them; unknown-rank Z accepted.
   auto conv = Infer(OpKind::kFusedConv,
-                    {{DType::kF32, Shape{batch, 3, Dim::Symbolic("h"), 9}}, {DType::kF32, Shape{8, 3, 3, 3}}, {},
+                    {{DType::kF32, Shape{batch, 3, Dim::Symbolic("h"), 9}},
+                     {DType::kF32, Shape{8, 3, 3, 3}},
+                     {},
                      {DType::kF32, Shape::UnknownRank()}},
                     Attrs({{"pads", Ints{1, 1, 1, 1}}}));
   ASSERT_TRUE(conv.ok()) << conv.status().message();
   EXPECT_EQ((*conv)[0].shape, (Shape{batch, 8, Dim::Symbolic("h"), 9}));
   // A static Z dim that disagrees with the output is an error even when other dims are symbolic.
   auto conv_bad = Infer(OpKind::kFusedConv,
-                        {{DType::kF32, Shape{batch, 3, 5, 9}}, {DType::kF32, Shape{8, 3, 1, 1}}, {},
+                        {{DType::kF32, Shape{batch, 3, 5, 9}},
+                         {DType::kF32, Shape{8, 3, 1, 1}},
+                         {},
                          {DType::kF32, Shape{batch, 8, 5, 8}}},
                         {});
   ASSERT_FALSE(conv_bad.ok());

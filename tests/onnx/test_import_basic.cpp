@@ -79,7 +79,7 @@ TEST(ImportBasic, TypedDataFieldsBecomeExactWeights) {
   b.AddTypedInitializer("i8", Tensor::FromVector<int8_t>(DType::kI8, {2}, {-128, 127}));
   b.AddTypedInitializer("u8", Tensor::FromVector<uint8_t>(DType::kU8, {1}, {255}));
   b.AddTypedInitializer("bool", Tensor::FromVector<uint8_t>(DType::kBool, {2}, {1, 0}));
-  b.AddTypedInitializer("f16", Tensor::FromVector<uint16_t>(DType::kF16, {1}, {0xC100}));   // -2.5
+  b.AddTypedInitializer("f16", Tensor::FromVector<uint16_t>(DType::kF16, {1}, {0xC100}));    // -2.5
   b.AddTypedInitializer("bf16", Tensor::FromVector<uint16_t>(DType::kBF16, {1}, {0x3FC0}));  // 1.5
   b.AddTypedInitializer("empty", Tensor(DType::kF32, {0, 3}));
   // Unused weights are dropped from the graph: make each one a graph output to keep it.

@@ -184,7 +184,8 @@ TEST(ImportErrors, ConvPadsAndWeightDisagree) {
   b.AddInitializer("w", Tensor(DType::kF32, {1, 1, 3, 3}));
   b.AddNode("Conv", {"x", "w"}, {"y"}, "c").AttrInts("pads", {1, 1});
   b.AddOutput("y", DType::kF32);
-  EXPECT_EQ(ImportError(b), "model.onnx: node 'c' (Conv): the weight has 2 spatial dims but pads has 2 values (needs 4)");
+  EXPECT_EQ(ImportError(b),
+            "model.onnx: node 'c' (Conv): the weight has 2 spatial dims but pads has 2 values (needs 4)");
   b.proto().mutable_graph()->mutable_node(0)->clear_attribute();
   OnnxNodeRef(b.proto().mutable_graph()->mutable_node(0)).AttrInts("kernel_shape", {3});
   EXPECT_EQ(ImportError(b), "model.onnx: node 'c' (Conv): kernel_shape has 1 dims but the weight has 2 spatial dims");
@@ -220,8 +221,9 @@ TEST(ImportErrors, BatchNormalizationTrainingOutputs) {
 TEST(ImportErrors, StringAndSparseConstants) {
   OnnxModelBuilder b = ReluModel();
   b.AddNode("Constant", {}, {"s"}, "k").AttrString("value_string", "hello");
-  EXPECT_EQ(ImportError(b), "model.onnx: node 'k' (Constant): attribute 'value_string': string constants are not "
-                            "supported");
+  EXPECT_EQ(ImportError(b),
+            "model.onnx: node 'k' (Constant): attribute 'value_string': string constants are not "
+            "supported");
   OnnxModelBuilder sparse = ReluModel();
   sparse.AddNode("Constant", {}, {"s"}, "k").AttrOfType("sparse_value", onnx::AttributeProto::SPARSE_TENSOR);
   EXPECT_EQ(ImportError(sparse),
@@ -368,7 +370,8 @@ TEST(ImportErrors, TypedDataInTheWrongField) {
   t.add_dims(2);
   t.add_int64_data(1);
   t.add_int64_data(2);
-  EXPECT_EQ(ImportError(b), "model.onnx: initializer 'w': float_data holds 0 values but the dims of this FLOAT tensor need 2");
+  EXPECT_EQ(ImportError(b),
+            "model.onnx: initializer 'w': float_data holds 0 values but the dims of this FLOAT tensor need 2");
 }
 
 TEST(ImportErrors, InitializerWithoutData) {

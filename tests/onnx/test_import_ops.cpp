@@ -60,16 +60,17 @@ TEST(ImportOps, AveragePoolDefaultsAndChecks) {
   EXPECT_EQ(g->node(0).attrs.GetInts("pads"), (std::vector<int64_t>{0, 0}));
   EXPECT_FALSE(g->node(0).attrs.has("dilations"));
   EXPECT_EQ(ErrorOf(ImportOne("AveragePool", {1, 1, 5},
-                              [](OnnxNodeRef& n) { n.AttrInts("kernel_shape", {2}).AttrInts("pads", {-1, 0}); })),
+                              [](OnnxNodeRef& n) {
+                                n.AttrInts("kernel_shape", {2}).AttrInts("pads", {-1, 0});
+                              })),
             "model.onnx: node 'n' (AveragePool): pads holds -1; each value must be >= 0");
-  EXPECT_EQ(ErrorOf(ImportOne("AveragePool", {1, 1, 5},
-                              [](OnnxNodeRef& n) { n.AttrInts("kernel_shape", {0}); })),
+  EXPECT_EQ(ErrorOf(ImportOne("AveragePool", {1, 1, 5}, [](OnnxNodeRef& n) { n.AttrInts("kernel_shape", {0}); })),
             "model.onnx: node 'n' (AveragePool): kernel_shape holds 0; each value must be >= 1");
 }
 
 TEST(ImportOps, ConvWithUnknownWeightTakesTheRankFromTheInput) {
-  auto g = ImportOne(
-      "Conv", {1, 2, 7}, kNoAttrs, [](OnnxModelBuilder& b) { b.AddInput("w", DType::kF32); }, {"x", "w"});
+  auto g =
+      ImportOne("Conv", {1, 2, 7}, kNoAttrs, [](OnnxModelBuilder& b) { b.AddInput("w", DType::kF32); }, {"x", "w"});
   ASSERT_TRUE(g.ok()) << ErrorOf(g);
   EXPECT_EQ(g->node(0).attrs.GetInts("strides"), (std::vector<int64_t>{1}));
   EXPECT_FALSE(g->node(0).attrs.has("kernel_shape"));  // unknown until the weight is
@@ -87,8 +88,14 @@ TEST(ImportOps, ConvWithNoRankInformationChecksListsAgainstEachOther) {
 
 TEST(ImportOps, ConvTransposeFillsOutputPadding) {
   auto g = ImportOne(
-      "ConvTranspose", {1, 2, 4, 4}, [](OnnxNodeRef& n) { n.AttrInts("strides", {2, 2}); },
-      [](OnnxModelBuilder& b) { b.AddInitializer("w", Tensor(DType::kF32, {2, 3, 3, 3})); }, {"x", "w"});
+      "ConvTranspose", {1, 2, 4, 4},
+      [](OnnxNodeRef& n) {
+        n.AttrInts("strides", {2, 2});
+      },
+      [](OnnxModelBuilder& b) {
+        b.AddInitializer("w", Tensor(DType::kF32, {2, 3, 3, 3}));
+      },
+      {"x", "w"});
   ASSERT_TRUE(g.ok()) << ErrorOf(g);
   EXPECT_EQ(g->node(0).attrs.GetInts("output_padding"), (std::vector<int64_t>{0, 0}));
   EXPECT_EQ(g->node(0).attrs.GetInts("kernel_shape"), (std::vector<int64_t>{3, 3}));
@@ -99,9 +106,15 @@ TEST(ImportOps, TransposePermIsFilledAndChecked) {
   auto g = ImportOne("Transpose", {2, 3, 4}, kNoAttrs);
   ASSERT_TRUE(g.ok()) << ErrorOf(g);
   EXPECT_EQ(g->node(0).attrs.GetInts("perm"), (std::vector<int64_t>{2, 1, 0}));
-  EXPECT_EQ(ErrorOf(ImportOne("Transpose", {2, 3, 4}, [](OnnxNodeRef& n) { n.AttrInts("perm", {0, 2, 2}); })),
+  EXPECT_EQ(ErrorOf(ImportOne("Transpose", {2, 3, 4},
+                              [](OnnxNodeRef& n) {
+                                n.AttrInts("perm", {0, 2, 2});
+                              })),
             "model.onnx: node 'n' (Transpose): perm [0,2,2] is not a permutation of 0..2");
-  EXPECT_EQ(ErrorOf(ImportOne("Transpose", {2, 3, 4}, [](OnnxNodeRef& n) { n.AttrInts("perm", {1, 0}); })),
+  EXPECT_EQ(ErrorOf(ImportOne("Transpose", {2, 3, 4},
+                              [](OnnxNodeRef& n) {
+                                n.AttrInts("perm", {1, 0});
+                              })),
             "model.onnx: node 'n' (Transpose): perm has 2 values but the input has rank 3");
 }
 
@@ -150,9 +163,8 @@ TEST(ImportOps, DepthToSpaceModeAndBlocksize) {
 }
 
 TEST(ImportOps, NormalizationAndSelectionDefaults) {
-  auto ln = ImportOne(
-      "LayerNormalization", {2, 4}, kNoAttrs,
-      [](OnnxModelBuilder& b) { b.AddInitializer("s", Tensor(DType::kF32, {4})); }, {"x", "s"});
+  auto ln = ImportOne("LayerNormalization", {2, 4}, kNoAttrs,
+                      [](OnnxModelBuilder& b) { b.AddInitializer("s", Tensor(DType::kF32, {4})); }, {"x", "s"});
   ASSERT_TRUE(ln.ok()) << ErrorOf(ln);
   EXPECT_EQ(ln->node(0).attrs.GetInt("axis"), -1);
   EXPECT_FLOAT_EQ(ln->node(0).attrs.GetFloat("epsilon"), 1e-5f);
@@ -177,7 +189,10 @@ TEST(ImportOps, Resize18KeepsAxesAndPolicy) {
       [](OnnxNodeRef& n) {
         n.AttrInts("axes", {2, 3}).AttrString("keep_aspect_ratio_policy", "not_larger").AttrInt("antialias", 1);
       },
-      [](OnnxModelBuilder& b) { b.AddInitializer("sizes", Int64TensorForTest({2, 3})); }, {"x", "", "", "sizes"});
+      [](OnnxModelBuilder& b) {
+        b.AddInitializer("sizes", Int64TensorForTest({2, 3}));
+      },
+      {"x", "", "", "sizes"});
   ASSERT_TRUE(g.ok()) << ErrorOf(g);
   const Attributes& a = g->node(0).attrs;
   EXPECT_EQ(a.GetInts("axes"), (std::vector<int64_t>{2, 3}));
@@ -188,13 +203,12 @@ TEST(ImportOps, Resize18KeepsAxesAndPolicy) {
 }
 
 TEST(ImportOps, BothScalesAndSizesWeightsAreRefused) {
-  EXPECT_EQ(ErrorOf(ImportOne(
-                "Resize", {1, 1, 4, 4}, kNoAttrs,
-                [](OnnxModelBuilder& b) {
-                  b.AddInitializer("scales", Tensor::FromVector<float>(DType::kF32, {4}, {1, 1, 2, 2}));
-                  b.AddInitializer("sizes", Int64TensorForTest({1, 1, 8, 8}));
-                },
-                {"x", "", "scales", "sizes"})),
+  EXPECT_EQ(ErrorOf(ImportOne("Resize", {1, 1, 4, 4}, kNoAttrs,
+                              [](OnnxModelBuilder& b) {
+                                b.AddInitializer("scales", Tensor::FromVector<float>(DType::kF32, {4}, {1, 1, 2, 2}));
+                                b.AddInitializer("sizes", Int64TensorForTest({1, 1, 8, 8}));
+                              },
+                              {"x", "", "scales", "sizes"})),
             "model.onnx: node 'n' (Resize): gives both scales (input 2) and sizes (input 3); give only one");
 }
 

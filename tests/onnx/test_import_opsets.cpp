@@ -220,8 +220,7 @@ TEST(ImportOpsets, Pad2AttributesBecomeInputs) {
   EXPECT_EQ(ValueNamed(*g, "y").shape, (Shape{2, 5}));
   auto out = RunReference(*g, {{"x", Tensor::FromVector<float>(DType::kF32, {2, 2}, {1, 2, 3, 4})}});
   ASSERT_TRUE(out.ok()) << ErrorOf(out);
-  EXPECT_EQ(out->at("y").ToFloatVector(),
-            (std::vector<float>{1.5f, 1, 2, 1.5f, 1.5f, 1.5f, 3, 4, 1.5f, 1.5f}));
+  EXPECT_EQ(out->at("y").ToFloatVector(), (std::vector<float>{1.5f, 1, 2, 1.5f, 1.5f, 1.5f, 3, 4, 1.5f, 1.5f}));
 }
 
 TEST(ImportOpsets, Pad2WithZeroValueAndReflectMode) {
@@ -412,7 +411,8 @@ TEST(ImportOpsets, Softmax11WithDynamicDimsReshapesToShapeOfX) {
   EXPECT_EQ(ValueNamed(*g, "y").shape.rank(), 3u);
   auto out = RunReference(*g, {{"x", Tensor::FromVector<float>(DType::kF32, {1, 2, 2}, {0, 0, 0, 0})}});
   ASSERT_TRUE(out.ok()) << ErrorOf(out);
-  EXPECT_TRUE(AllClose(out->at("y"), Tensor::FromVector<float>(DType::kF32, {1, 2, 2}, std::vector<float>(4, -std::log(4.f)))));
+  EXPECT_TRUE(
+      AllClose(out->at("y"), Tensor::FromVector<float>(DType::kF32, {1, 2, 2}, std::vector<float>(4, -std::log(4.f)))));
 }
 
 TEST(ImportOpsets, Softmax11WithUnknownRankUsesTheFlattenForm) {

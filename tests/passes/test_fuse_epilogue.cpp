@@ -1,7 +1,11 @@
 // fuse_conv_gemm_epilogue: every activation form exporters write, every epilogue stage (bias,
-// activation, residual in both Add orders, post-activation) on Conv (grouped, strided) and Gemm,
+// activation, residual in both Add orders, post-activation; PaddlePaddle's scale + shift) on Conv
+// (grouped, strided) and Gemm, fuse_flatten_gemm,
 // what blocks a fusion (a second reader, a constant that does not match), and outputs before and
 // after agreeing on random inputs (ExpectPreservesOutputs).
+#include <functional>
+#include <limits>
+
 #include "ir/activation.h"
 #include "passes/passes.h"
 #include "tests/passes/pass_test_util.h"
@@ -20,8 +24,8 @@ ValueId GroupedConv(GraphBuilder& b, bool with_bias = false, const std::string& 
   const ValueId x = b.Input("x", DType::kF32, {2, 4, 9, 7});
   std::vector<ValueId> in = {x, b.Weight(name + ".w", RandomTensor(DType::kF32, {6, 2, 3, 3}, 11))};
   if (with_bias) in.push_back(b.Weight(name + ".b", RandomTensor(DType::kF32, {6}, 12)));
-  return b.Op(OpKind::kConv, in,
-              Attrs({{"group", int64_t{2}}, {"strides", Ints{2, 1}}, {"pads", Ints{1, 1, 1, 1}}}), 1, name);
+  return b.Op(OpKind::kConv, in, Attrs({{"group", int64_t{2}}, {"strides", Ints{2, 1}}, {"pads", Ints{1, 1, 1, 1}}}), 1,
+              name);
 }
 
 // Runs the pass once (and checks outputs are preserved); returns the graph and its records.
@@ -63,19 +67,32 @@ std::vector<ActivationCase> ActivationCases() {
   };
   // Erf(x / sqrt 2) + 1, by division or by multiplication.
   auto erf_plus_one = [=](GraphBuilder& b, ValueId x, bool by_div) {
-    const ValueId scaled = by_div ? Bin(b, OpKind::kDiv, x, Scalar(b, kSqrt2)) : Bin(b, OpKind::kMul, Scalar(b, kInvSqrt2), x);
+    const ValueId scaled =
+        by_div ? Bin(b, OpKind::kDiv, x, Scalar(b, kSqrt2)) : Bin(b, OpKind::kMul, Scalar(b, kInvSqrt2), x);
     return Bin(b, OpKind::kAdd, Scalar(b, 1), b.Op(OpKind::kErf, {scaled}));
   };
   const ActivationSpec hardswish{Activation::kHardSwish}, gelu{Activation::kGelu};
   return {
       {"Relu", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kRelu, {x}); }, {Activation::kRelu}},
-      {"Relu6", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kClip, {x, Scalar(b, 0), Scalar(b, 6)}); },
+      {"Relu6",
+       [](GraphBuilder& b, ValueId x) {
+         return b.Op(OpKind::kClip, {x, Scalar(b, 0), Scalar(b, 6)});
+       },
        {Activation::kClip, 0.f, 6.f}},
-      {"ClipMaxOnly", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kClip, {x, kNoValue, Scalar(b, 0.5f)}); },
+      {"ClipMaxOnly",
+       [](GraphBuilder& b, ValueId x) {
+         return b.Op(OpKind::kClip, {x, kNoValue, Scalar(b, 0.5f)});
+       },
        {Activation::kClip, -std::numeric_limits<float>::infinity(), 0.5f}},
-      {"Clip0to5", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kClip, {x, Scalar(b, 0), Scalar(b, 5)}); },
+      {"Clip0to5",
+       [](GraphBuilder& b, ValueId x) {
+         return b.Op(OpKind::kClip, {x, Scalar(b, 0), Scalar(b, 5)});
+       },
        {Activation::kClip, 0.f, 5.f}},
-      {"LeakyRelu", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kLeakyRelu, {x}, Attrs({{"alpha", 0.2f}})); },
+      {"LeakyRelu",
+       [](GraphBuilder& b, ValueId x) {
+         return b.Op(OpKind::kLeakyRelu, {x}, Attrs({{"alpha", 0.2f}}));
+       },
        {Activation::kLeakyRelu, 0.2f}},
       {"Sigmoid", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kSigmoid, {x}); }, {Activation::kSigmoid}},
       {"HardSigmoid",
@@ -84,7 +101,8 @@ std::vector<ActivationCase> ActivationCases() {
        },
        {Activation::kHardSigmoid, 0.3f, 0.4f}},
       {"Tanh", [](GraphBuilder& b, ValueId x) { return b.Op(OpKind::kTanh, {x}); }, {Activation::kTanh}},
-      {"SiLU_x_first", [](GraphBuilder& b, ValueId x) { return Bin(b, OpKind::kMul, x, b.Op(OpKind::kSigmoid, {x})); },
+      {"SiLU_x_first",
+       [](GraphBuilder& b, ValueId x) { return Bin(b, OpKind::kMul, x, b.Op(OpKind::kSigmoid, {x})); },
        {Activation::kSiLU}},
       {"SiLU_sigmoid_first",
        [](GraphBuilder& b, ValueId x) { return Bin(b, OpKind::kMul, b.Op(OpKind::kSigmoid, {x}), x); },
@@ -145,7 +163,8 @@ TEST(FuseEpilogue, EveryActivationFormOnGroupedStridedConv) {
     const Node* fused = OnlyNode(after, OpKind::kFusedConv);
     ASSERT_NE(fused, nullptr);
     EXPECT_EQ(fused->name, "conv");
-    EXPECT_EQ(ReadActivation(fused->attrs, "activation"), c.expected) << ActivationToString(ReadActivation(fused->attrs, "activation"));
+    EXPECT_EQ(ReadActivation(fused->attrs, "activation"), c.expected)
+        << ActivationToString(ReadActivation(fused->attrs, "activation"));
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].kind, "Conv+" + std::string(ActivationName(c.expected.kind)));
     EXPECT_EQ(records[0].result, "conv");
@@ -156,27 +175,35 @@ TEST(FuseEpilogue, EveryActivationFormOnGroupedStridedConv) {
 
 TEST(FuseEpilogue, NearMissConstantsAreNotMistakenForActivations) {
   const std::vector<std::pair<std::string, ActivationBuilder>> near_misses = {
-      {"x*Clip(x+3,0,6)/5", [](GraphBuilder& b, ValueId x) {
+      {"x*Clip(x+3,0,6)/5",
+       [](GraphBuilder& b, ValueId x) {
          const ValueId clip = b.Op(OpKind::kClip, {Bin(b, OpKind::kAdd, x, Scalar(b, 3)), Scalar(b, 0), Scalar(b, 6)});
          return Bin(b, OpKind::kDiv, Bin(b, OpKind::kMul, x, clip), Scalar(b, 5));
        }},
-      {"x*Clip(x+2,0,6)/6", [](GraphBuilder& b, ValueId x) {
+      {"x*Clip(x+2,0,6)/6",
+       [](GraphBuilder& b, ValueId x) {
          const ValueId clip = b.Op(OpKind::kClip, {Bin(b, OpKind::kAdd, x, Scalar(b, 2)), Scalar(b, 0), Scalar(b, 6)});
          return Bin(b, OpKind::kDiv, Bin(b, OpKind::kMul, x, clip), Scalar(b, 6));
        }},
-      {"x*HardSigmoid(0.2,0.5)", [](GraphBuilder& b, ValueId x) {
+      {"x*HardSigmoid(0.2,0.5)",
+       [](GraphBuilder& b, ValueId x) {
          return Bin(b, OpKind::kMul, x, b.Op(OpKind::kHardSigmoid, {x}, Attrs({{"alpha", 0.2f}, {"beta", 0.5f}})));
        }},
       {"x*Tanh(x)", [](GraphBuilder& b, ValueId x) { return Bin(b, OpKind::kMul, x, b.Op(OpKind::kTanh, {x})); }},
-      {"gelu with x/1.5", [](GraphBuilder& b, ValueId x) {
-         const ValueId e = Bin(b, OpKind::kAdd, b.Op(OpKind::kErf, {Bin(b, OpKind::kDiv, x, Scalar(b, 1.5f))}), Scalar(b, 1));
+      {"gelu with x/1.5",
+       [](GraphBuilder& b, ValueId x) {
+         const ValueId e =
+             Bin(b, OpKind::kAdd, b.Op(OpKind::kErf, {Bin(b, OpKind::kDiv, x, Scalar(b, 1.5f))}), Scalar(b, 1));
          return Bin(b, OpKind::kMul, Bin(b, OpKind::kMul, x, e), Scalar(b, 0.5f));
        }},
-      {"gelu with *0.6", [](GraphBuilder& b, ValueId x) {
-         const ValueId e = Bin(b, OpKind::kAdd, b.Op(OpKind::kErf, {Bin(b, OpKind::kDiv, x, Scalar(b, 1.4142135f))}), Scalar(b, 1));
+      {"gelu with *0.6",
+       [](GraphBuilder& b, ValueId x) {
+         const ValueId e =
+             Bin(b, OpKind::kAdd, b.Op(OpKind::kErf, {Bin(b, OpKind::kDiv, x, Scalar(b, 1.4142135f))}), Scalar(b, 1));
          return Bin(b, OpKind::kMul, Bin(b, OpKind::kMul, x, e), Scalar(b, 0.6f));
        }},
-      {"Clip with a computed max", [](GraphBuilder& b, ValueId x) {
+      {"Clip with a computed max",
+       [](GraphBuilder& b, ValueId x) {
          const ValueId max = b.Op(OpKind::kAbs, {b.Input("m", DType::kF32, {})});
          return b.Op(OpKind::kClip, {x, Scalar(b, 0), max});
        }},
@@ -224,6 +251,43 @@ TEST(FuseEpilogue, ConstantThatVariesAlongSpaceIsNotFused) {
   const Graph after = Fuse(b.Build());
   EXPECT_EQ(CountOps(after, OpKind::kAdd), 1);
   EXPECT_FALSE(OnlyNode(after, OpKind::kConv)->has_input(2));
+}
+
+// PP-OCRv4 (paddle2onnx): Conv -> Mul(s[1], y) -> Add(y, d[1]) -> x * Clip(x + 3, 0, 6) / 6.
+// The scale folds into W and B, the shift into B, the HardSwish into the epilogue.
+TEST(FuseEpilogue, PaddleLearnableAffineThenHardSwish) {
+  for (const Ints& scale_shape : {Ints{1}, Ints{1, 6, 1, 1}}) {
+    GraphBuilder b;
+    const ValueId y = GroupedConv(b, /*with_bias=*/true);
+    const ValueId scaled = Bin(b, OpKind::kMul, b.Weight("s", RandomTensor(DType::kF32, scale_shape, 21, 0.5, 2.0)), y);
+    const ValueId x = Bin(b, OpKind::kAdd, scaled, b.Weight("d", RandomTensor(DType::kF32, {1}, 22)));
+    const ValueId clip = b.Op(OpKind::kClip, {Bin(b, OpKind::kAdd, x, Scalar(b, 3)), Scalar(b, 0), Scalar(b, 6)});
+    b.Output(Bin(b, OpKind::kDiv, Bin(b, OpKind::kMul, x, clip), Scalar(b, 6)));
+    std::vector<RewriteRecord> records;
+    const Graph after = Fuse(b.Build(), &records);
+    ASSERT_EQ(after.CountLiveNodes(), 1u);
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].kind, "Conv+scale+bias+HardSwish");
+  }
+}
+
+TEST(FuseEpilogue, ScaleNeedsConstantWeightsAndIsConvOnly) {
+  {  // W is a graph input: the Mul stays
+    GraphBuilder b;
+    const ValueId y =
+        b.Op(OpKind::kConv, {b.Input("x", DType::kF32, {1, 2, 4, 4}), b.Input("w", DType::kF32, {3, 2, 1, 1})});
+    b.Output(Bin(b, OpKind::kMul, y, b.Weight("s", RandomTensor(DType::kF32, {3, 1, 1}, 1))));
+    const Graph after = Fuse(b.Build());
+    EXPECT_EQ(CountOps(after, OpKind::kMul), 1);
+  }
+  {  // Gemm: the Mul stays
+    GraphBuilder b;
+    const ValueId y =
+        b.Op(OpKind::kGemm, {b.Input("a", DType::kF32, {2, 3}), b.Weight("w", RandomTensor(DType::kF32, {3, 4}, 1))});
+    b.Output(Bin(b, OpKind::kMul, y, b.Weight("s", RandomTensor(DType::kF32, {4}, 1))));
+    const Graph after = Fuse(b.Build());
+    EXPECT_EQ(CountOps(after, OpKind::kMul), 1);
+  }
 }
 
 TEST(FuseEpilogue, AllFourStagesWithBothResidualOrders) {
@@ -306,8 +370,9 @@ TEST(FuseEpilogue, GemmBiasActivationResidual) {
 TEST(FuseEpilogue, GemmBiasWithoutCAndScalarBias) {
   for (const Ints& shape : {Ints{}, Ints{1, 7}}) {
     GraphBuilder b;
-    const ValueId y = b.Op(OpKind::kGemm, {b.Input("a", DType::kF32, {4, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 4))},
-                           Attrs({{"beta", 3.0f}}));
+    const ValueId y =
+        b.Op(OpKind::kGemm, {b.Input("a", DType::kF32, {4, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 4))},
+             Attrs({{"beta", 3.0f}}));
     b.Output(b.Op(OpKind::kRelu, {Bin(b, OpKind::kAdd, y, b.Weight("d", RandomTensor(DType::kF32, shape, 6)))}));
     const Graph after = Fuse(b.Build());
     ASSERT_EQ(after.CountLiveNodes(), 1u);
@@ -393,7 +458,8 @@ TEST(FuseEpilogue, ExistingFusedConvGetsResidualAndPostActivation) {
   const ValueId x = b.Input("x", DType::kF32, {1, 3, 5, 5});
   Attributes attrs = Attrs({{"pads", Ints{1, 1, 1, 1}}});
   WriteActivation(attrs, "activation", {Activation::kRelu});
-  const ValueId y = b.Op(OpKind::kFusedConv, {x, b.Weight("w", RandomTensor(DType::kF32, {4, 3, 3, 3}, 1))}, attrs, 1, "fc");
+  const ValueId y =
+      b.Op(OpKind::kFusedConv, {x, b.Weight("w", RandomTensor(DType::kF32, {4, 3, 3, 3}, 1))}, attrs, 1, "fc");
   const ValueId sum = Bin(b, OpKind::kAdd, y, b.Input("z", DType::kF32, {1, 4, 5, 5}));
   b.Output(b.Op(OpKind::kSigmoid, {Bin(b, OpKind::kAdd, sum, b.Weight("d", RandomTensor(DType::kF32, {4, 1, 1}, 2)))}));
   // A bias after the activation cannot be fused (it is not before the activation): the Add of d
@@ -437,9 +503,10 @@ TEST(FuseFlattenGemm, GlobalPoolFlattenGemmReluBecomesOneFusedGemm) {
   GraphBuilder b;
   const ValueId pooled = b.Op(OpKind::kGlobalAveragePool, {b.Input("x", DType::kF32, {2, 6, 3, 3})});
   const ValueId flat = b.Op(OpKind::kFlatten, {pooled}, Attrs({{"axis", int64_t{1}}}));
-  const ValueId y = b.Op(OpKind::kGemm, {flat, b.Weight("w", RandomTensor(DType::kF32, {5, 6}, 1)),
-                                         b.Weight("c", RandomTensor(DType::kF32, {5}, 2))},
-                         Attrs({{"transB", int64_t{1}}}), 1, "fc");
+  const ValueId y = b.Op(
+      OpKind::kGemm,
+      {flat, b.Weight("w", RandomTensor(DType::kF32, {5, 6}, 1)), b.Weight("c", RandomTensor(DType::kF32, {5}, 2))},
+      Attrs({{"transB", int64_t{1}}}), 1, "fc");
   b.Output(b.Op(OpKind::kRelu, {y}));
   std::vector<RewriteRecord> records;
   const Graph after = ExpectPreservesOutputs(b.Build(), [&](Graph& h) {

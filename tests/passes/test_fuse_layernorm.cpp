@@ -15,7 +15,7 @@ struct Spelling {
   std::vector<int64_t> var_axes = {-1};  // the variance's mean
   bool square_by_mul = false;            // Mul(d, d) instead of Pow(d, 2)
   float exponent = 2.f;
-  bool constant_first = false;           // Add(eps, var), Mul(gamma, n), Add(beta, m)
+  bool constant_first = false;  // Add(eps, var), Mul(gamma, n), Add(beta, m)
   float eps = 1e-5f;
   std::vector<int64_t> gamma_sizes, beta_sizes;  // empty: no Mul / no Add
 };
@@ -99,7 +99,7 @@ TEST(FuseLayerNorm, MulSquareSwappedOperandsTwoAxesBroadcastScale) {
   s.axes = {-2, -1};
   s.var_axes = {2, 1};  // the same set, written differently
   s.square_by_mul = s.constant_first = true;
-  s.gamma_sizes = {4, 1};     // broadcast along the last dim: materialized as [4, 5]
+  s.gamma_sizes = {4, 1};  // broadcast along the last dim: materialized as [4, 5]
   s.beta_sizes = {1, 1, 5};
   const Graph after = Fuse(Decompose(s));
   EXPECT_EQ(after.CountLiveNodes(), 1u);
@@ -221,7 +221,8 @@ TEST(FuseLayerNorm, EpsAfterSqrtOrNotConstantIsNotFused) {
     GraphBuilder b;
     const ValueId x = b.Input("x", DType::kF32, {2, 8});
     const ValueId d = b.Op(OpKind::kSub, {x, b.Op(OpKind::kReduceMean, {x, b.Ints("a1", {-1})})});
-    const ValueId var = b.Op(OpKind::kReduceMean, {b.Op(OpKind::kPow, {d, b.ScalarF32("two", 2.f)}), b.Ints("a2", {-1})});
+    const ValueId var =
+        b.Op(OpKind::kReduceMean, {b.Op(OpKind::kPow, {d, b.ScalarF32("two", 2.f)}), b.Ints("a2", {-1})});
     const ValueId sd = b.Op(OpKind::kAdd, {b.Op(OpKind::kSqrt, {var}), b.ScalarF32("eps", 1e-5f)});
     b.Output(b.Op(OpKind::kDiv, {d, sd}));
     ExpectUnchanged(b.Build());

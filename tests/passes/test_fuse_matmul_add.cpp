@@ -88,8 +88,8 @@ void ExpectUnchanged(const Graph& g) {
 }
 
 TEST(FuseMatMulAdd, BiasThatWouldGrowTheOutputIsNotFused) {
-  ExpectUnchanged(Linear({2, 3, 7}));  // broadcasts the [3, 7] product to [2, 3, 7]
-  ExpectUnchanged(Linear({1, 1, 7}));  // rank 3 result
+  ExpectUnchanged(Linear({2, 3, 7}));         // broadcasts the [3, 7] product to [2, 3, 7]
+  ExpectUnchanged(Linear({1, 1, 7}));         // rank 3 result
   ExpectUnchanged(Linear({4, 7}, false, 1));  // [1, 7] product grows to [4, 7]
 }
 
@@ -109,7 +109,8 @@ TEST(FuseMatMulAdd, BatchedOrNonConstantOperandsAreNotFused) {
   }
   {  // the bias is an activation (a residual add)
     GraphBuilder b;
-    const ValueId mm = b.Op(OpKind::kMatMul, {b.Input("x", DType::kF32, {3, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 1))});
+    const ValueId mm =
+        b.Op(OpKind::kMatMul, {b.Input("x", DType::kF32, {3, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 1))});
     b.Output(b.Op(OpKind::kAdd, {mm, b.Input("r", DType::kF32, {3, 7})}));
     ExpectUnchanged(b.Build());
   }
@@ -117,7 +118,8 @@ TEST(FuseMatMulAdd, BatchedOrNonConstantOperandsAreNotFused) {
 
 TEST(FuseMatMulAdd, ProductReadElsewhereIsNotFused) {
   GraphBuilder b;
-  const ValueId mm = b.Op(OpKind::kMatMul, {b.Input("x", DType::kF32, {3, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 1))});
+  const ValueId mm =
+      b.Op(OpKind::kMatMul, {b.Input("x", DType::kF32, {3, 5}), b.Weight("w", RandomTensor(DType::kF32, {5, 7}, 1))});
   b.Output(b.Op(OpKind::kAdd, {mm, b.Weight("bias", RandomTensor(DType::kF32, {7}, 2))}));
   b.Output(b.Op(OpKind::kRelu, {mm}));
   ExpectUnchanged(b.Build());

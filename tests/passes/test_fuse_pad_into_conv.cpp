@@ -8,8 +8,8 @@ namespace {
 
 struct PadSpec {
   std::vector<int64_t> pads;
-  std::vector<int64_t> axes;          // empty: no axes input
-  std::optional<float> value;         // constant_value input when set
+  std::vector<int64_t> axes;   // empty: no axes input
+  std::optional<float> value;  // constant_value input when set
   std::string mode = "constant";
 };
 
@@ -24,8 +24,8 @@ Graph PadConv(const PadSpec& p, Attributes conv_attrs = {}, std::vector<int64_t>
   std::vector<int64_t> w_sizes = {4, x_sizes[1], 3};
   if (x_sizes.size() == 4) w_sizes.push_back(2);
   const ValueId w = b.Weight("w", RandomTensor(DType::kF32, w_sizes, 1));
-  b.Output(b.Op(OpKind::kConv, {padded, w, b.Weight("bias", RandomTensor(DType::kF32, {4}, 2))},
-                std::move(conv_attrs), 1, "conv"));
+  b.Output(b.Op(OpKind::kConv, {padded, w, b.Weight("bias", RandomTensor(DType::kF32, {4}, 2))}, std::move(conv_attrs),
+                1, "conv"));
   return b.Build();
 }
 
@@ -46,7 +46,8 @@ std::vector<int64_t> ConvPads(const Graph& g) {
 TEST(FusePadIntoConv, AsymmetricPadAddsToConvPads) {
   // Pad begins [0, 0, 1, 2], ends [0, 0, 3, 0]; Conv pads [1, 1, 1, 1] (h_begin, w_begin, h_end, w_end).
   PassContext ctx;
-  const Graph after = Fuse(PadConv({{0, 0, 1, 2, 0, 0, 3, 0}}, Attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}}})), &ctx);
+  const Graph after =
+      Fuse(PadConv({{0, 0, 1, 2, 0, 0, 3, 0}}, Attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}}})), &ctx);
   EXPECT_EQ(CountOps(after, OpKind::kPad), 0);
   EXPECT_EQ(after.CountLiveNodes(), 1u);
   EXPECT_EQ(ConvPads(after), (std::vector<int64_t>{2, 3, 4, 1}));

@@ -86,28 +86,63 @@ TEST(FusePointwise, ValueWithAReaderOutsideTheGroupStaysOutside) {
   EXPECT_EQ(Programs(after), (std::vector<std::string>{"Relu(in0 * 2)"}));
 }
 
-TEST(FusePointwise, ValueReadByTwoGroupsOrAGraphOutputStaysOutside) {
+TEST(FusePointwise, GraphOutputStaysOutside) {
   GraphBuilder b;
   const ValueId x = b.Input("x", DType::kF32, {7});
   const ValueId v = b.Op(OpKind::kMul, {x, b.ScalarF32("three", 3.f)});
   b.Output(v);  // a graph output: its producer must keep writing it
   b.Output(b.Op(OpKind::kSigmoid, {b.Op(OpKind::kTanh, {v})}));
-  const ValueId s = b.Op(OpKind::kAdd, {x, x});
-  b.Output(b.Op(OpKind::kExp, {b.Op(OpKind::kNeg, {s})}));
-  b.Output(b.Op(OpKind::kCos, {b.Op(OpKind::kAbs, {s})}));  // s read by two groups
   const Graph after = Fuse(b.Build());
   EXPECT_EQ(CountOps(after, OpKind::kMul), 1);
-  EXPECT_EQ(CountOps(after, OpKind::kAdd), 1);
-  EXPECT_EQ(Programs(after), (std::vector<std::string>{"Sigmoid(Tanh(in0))", "Exp(-in0)", "Cos(Abs(in0))"}));
+  EXPECT_EQ(Programs(after), (std::vector<std::string>{"Sigmoid(Tanh(in0))"}));
+}
+
+TEST(FusePointwise, SmallSharedGroupIsRecomputedInEachReader) {
+  // YOLOv8's box decoding: s = a - l, t = a + r, xy = (s + t) / 2, wh = t - s.
+  GraphBuilder b;
+  const ValueId a = b.Input("anchors", DType::kF32, {1, 2, 30});
+  const ValueId lt = b.Input("lt", DType::kF32, {1, 2, 30});
+  const ValueId rb = b.Input("rb", DType::kF32, {1, 2, 30});
+  const ValueId s = b.Op(OpKind::kSub, {a, lt});
+  const ValueId t = b.Op(OpKind::kAdd, {a, rb});
+  b.Output(b.Op(OpKind::kDiv, {b.Op(OpKind::kAdd, {s, t}), b.ScalarF32("two", 2.f)}));
+  b.Output(b.Op(OpKind::kSub, {t, s}));
+  PassContext ctx;
+  const Graph after = Fuse(b.Build(), &ctx);
+  EXPECT_EQ(after.CountLiveNodes(), 2u);
+  EXPECT_EQ(Programs(after), (std::vector<std::string>{"(in0 - in1 + (in0 + in2)) / 2", "in0 + in2 - (in0 - in1)"}));
+  ASSERT_EQ(ctx.rewrites.size(), 2u);
+  EXPECT_EQ(ctx.rewrites[0].kind, "Pointwise(4 ops)");
+  EXPECT_EQ(ctx.rewrites[1].kind, "Pointwise(3 ops)");
+}
+
+TEST(FusePointwise, SharedGroupStaysWhenRecomputingMovesMoreData) {
+  // v = Sum(a, b, c) read by three groups: recomputing reads 9 tensors instead of 3 + 1 + 3.
+  GraphBuilder b;
+  const ValueId a = b.Input("a", DType::kF32, {5}), c = b.Input("c", DType::kF32, {5}),
+                d = b.Input("d", DType::kF32, {5});
+  const ValueId v = b.Op(OpKind::kSum, {a, c, d});
+  for (OpKind k : {OpKind::kExp, OpKind::kSin, OpKind::kCos}) b.Output(b.Op(k, {v}));
+  const Graph after = Fuse(b.Build(), nullptr, 1e-4, /*expect_change=*/false);
+  EXPECT_EQ(CountOps(after, OpKind::kSum), 1);
+  EXPECT_EQ(CountOps(after, OpKind::kPointwise), 0);
+  // Read by two groups it is recomputed: 2 * 3 <= 3 + 1 + 2.
+  GraphBuilder b2;
+  const ValueId a2 = b2.Input("a", DType::kF32, {5}), c2 = b2.Input("c", DType::kF32, {5}),
+                d2 = b2.Input("d", DType::kF32, {5});
+  const ValueId v2 = b2.Op(OpKind::kSum, {a2, c2, d2});
+  for (OpKind k : {OpKind::kExp, OpKind::kSin}) b2.Output(b2.Op(k, {v2}));
+  const Graph after2 = Fuse(b2.Build());
+  EXPECT_EQ(Programs(after2), (std::vector<std::string>{"Exp(in0 + in1 + in2)", "Sin(in0 + in1 + in2)"}));
 }
 
 TEST(FusePointwise, ScalarConstantsInlineUnlessTheyRaiseTheRank) {
   GraphBuilder b;
   const ValueId x = b.Input("x", DType::kF32, {4, 5});
-  const ValueId t0 = b.Op(OpKind::kAdd, {x, b.ScalarF32("c0", 1.5f)});                                  // rank 0
+  const ValueId t0 = b.Op(OpKind::kAdd, {x, b.ScalarF32("c0", 1.5f)});  // rank 0
   const ValueId t1 = b.Op(OpKind::kMul, {t0, b.Weight("c1", Tensor::FromVector<float>(DType::kF32, {1}, {2.f}))});
-  const ValueId t2 = b.Op(OpKind::kSub, {t1, b.Weight("c2", RandomTensor(DType::kF32, {5}, 9))});       // a tensor
-  const ValueId c3 = b.Weight("c3", Tensor::FromVector<float>(DType::kF32, {1, 1, 1}, {4.f}));          // rank 3 > 2
+  const ValueId t2 = b.Op(OpKind::kSub, {t1, b.Weight("c2", RandomTensor(DType::kF32, {5}, 9))});  // a tensor
+  const ValueId c3 = b.Weight("c3", Tensor::FromVector<float>(DType::kF32, {1, 1, 1}, {4.f}));     // rank 3 > 2
   b.Output(b.Op(OpKind::kDiv, {t2, c3}));
   const Graph after = Fuse(b.Build());
   EXPECT_EQ(after.CountLiveNodes(), 1u);
@@ -144,10 +179,14 @@ TEST(FusePointwise, EveryFusableOpPreservesOutputs) {
   const ValueId half = b.ScalarF32("half", 0.5f);
   auto positive = [&] { return op(OpKind::kAdd, {op(OpKind::kAbs, {x}), half}); };
   std::vector<ValueId> terms;
-  for (OpKind k : {OpKind::kRelu, OpKind::kSigmoid, OpKind::kTanh, OpKind::kErf, OpKind::kSoftplus, OpKind::kSoftsign,
-                   OpKind::kMish, OpKind::kHardSwish, OpKind::kExp, OpKind::kNeg, OpKind::kFloor, OpKind::kCeil,
-                   OpKind::kRound, OpKind::kSign, OpKind::kSin, OpKind::kCos, OpKind::kLeakyRelu, OpKind::kSelu,
-                   OpKind::kCelu, OpKind::kElu, OpKind::kThresholdedRelu, OpKind::kHardSigmoid})
+  for (OpKind k : {OpKind::kRelu,       OpKind::kSigmoid,   OpKind::kTanh,
+                   OpKind::kErf,        OpKind::kSoftplus,  OpKind::kSoftsign,
+                   OpKind::kMish,       OpKind::kHardSwish, OpKind::kExp,
+                   OpKind::kNeg,        OpKind::kFloor,     OpKind::kCeil,
+                   OpKind::kRound,      OpKind::kSign,      OpKind::kSin,
+                   OpKind::kCos,        OpKind::kLeakyRelu, OpKind::kSelu,
+                   OpKind::kCelu,       OpKind::kElu,       OpKind::kThresholdedRelu,
+                   OpKind::kHardSigmoid})
     terms.push_back(op(k, {x}));
   terms.push_back(op(OpKind::kElu, {y}, Attrs({{"alpha", 0.5f}})));
   terms.push_back(op(OpKind::kThresholdedRelu, {y}, Attrs({{"alpha", 0.2f}})));
@@ -225,15 +264,17 @@ TEST(FusePointwise, LogsEachFusionUnderVerbose) {
   EXPECT_NE(log.str().find("sqrt_pointwise = Sqrt(Exp(in0))"), std::string::npos) << log.str();
 }
 
-TEST(FusePointwise, CanBeDisabledInThePipeline) {
-  GraphBuilder b;
-  const ValueId x = b.Input("x", DType::kF32, {3});
-  b.Output(b.Op(OpKind::kSqrt, {b.Op(OpKind::kExp, {x})}));
-  Graph g = b.Build();
-  PassContext ctx = TestPassContext();
-  ctx.disabled.insert("fuse_pointwise");
-  ASSERT_TRUE(RunPipeline(g, ctx).ok());
-  EXPECT_EQ(CountOps(g, OpKind::kPointwise), 0);
+TEST(FusePointwise, RunsInThePipelineAndCanBeDisabled) {
+  for (bool disabled : {false, true}) {
+    GraphBuilder b;
+    const ValueId x = b.Input("x", DType::kF32, {3});
+    b.Output(b.Op(OpKind::kSqrt, {b.Op(OpKind::kExp, {x})}));
+    Graph g = b.Build();
+    PassContext ctx = TestPassContext();
+    if (disabled) ctx.disabled.insert("fuse_pointwise");
+    ASSERT_TRUE(RunPipeline(g, ctx).ok());
+    EXPECT_EQ(CountOps(g, OpKind::kPointwise), disabled ? 0 : 1);
+  }
 }
 
 }  // namespace

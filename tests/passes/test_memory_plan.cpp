@@ -293,7 +293,8 @@ TEST(MemoryPlan, SummaryNamesTheThreeNumbers) {
   p.peak_live_bytes = 2 << 20;
   p.naive_bytes = 10 << 20;
   p.num_buffers = 7;
-  EXPECT_EQ(MemoryPlanSummary(p), "arena 3.00 MiB (peak live 2.00 MiB, arena/peak 1.500; 10.00 MiB without reuse), 7 buffers");
+  EXPECT_EQ(MemoryPlanSummary(p),
+            "arena 3.00 MiB (peak live 2.00 MiB, arena/peak 1.500; 10.00 MiB without reuse), 7 buffers");
 }
 
 }  // namespace
