@@ -27,7 +27,7 @@ Status CheckModelFile(const std::string& path) {
   const bool onnx_name = path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
   if (!onnx_name && head == kPlanMagic)
     return Status::Errorf(
-        "{}: is a mini-rt plan; running and inspecting plans is not supported yet (give the .onnx model)", path);
+        "{}: is a mini-rt plan, not an ONNX model (give the .onnx model)", path);
   return Status::Ok();
 }
 

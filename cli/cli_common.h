@@ -20,7 +20,8 @@ inline int Fail(std::string_view command, const Status& s) { return Fail(command
 inline constexpr std::string_view kPlanMagic = "\x89MRT\r\n\x1a\n";
 
 // Checks that `path` names a readable regular file and is an ONNX model, not a plan: a file not
-// ending in .onnx that starts with the plan magic is refused as "not supported yet".
+// ending in .onnx that starts with the plan magic is refused (compile takes models; run and
+// inspect recognise plans before calling this).
 Status CheckModelFile(const std::string& path);
 
 // Parses every --shapes occurrence (each may hold several comma-separated entries).

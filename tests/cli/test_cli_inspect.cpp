@@ -46,7 +46,7 @@ TEST_F(CliInspectTest, CountsOpsAndWeights) {
 TEST_F(CliInspectTest, ErrorsAreOneLine) {
   std::ofstream(Path("model.plan"), std::ios::binary) << std::string("\x89MRT\r\n\x1a\n", 8);
   ExpectOneLineError(Run("inspect " + Quote(Path("none.onnx"))), "inspect", "no such file");
-  ExpectOneLineError(Run("inspect " + Quote(Path("model.plan"))), "inspect", "not supported yet");
+  ExpectOneLineError(Run("inspect " + Quote(Path("model.plan"))), "inspect", "truncated");
   ExpectOneLineError(Run("inspect " + Quote(kNodeTests + "/test_relu/model.onnx") + " --shapes x:1xz"), "inspect",
                      "'z'");
   ExpectOneLineError(Run("inspect"), "inspect", "model is required");

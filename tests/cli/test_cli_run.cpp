@@ -136,7 +136,7 @@ TEST_F(CliRunTest, EveryFailureIsOneLineOnStderr) {
 
   ExpectOneLineError(Run("run " + Quote(Path("missing.onnx"))), "run", "no such file");
   ExpectOneLineError(Run("run " + Quote(Path("junk.onnx"))), "run", "junk.onnx");
-  ExpectOneLineError(Run("run " + Quote(Path("model.plan"))), "run", "not supported yet");
+  ExpectOneLineError(Run("run " + Quote(Path("model.plan"))), "run", "truncated");
   ExpectOneLineError(Run("run " + relu + " --input x"), "run", "bad --input 'x'");
   ExpectOneLineError(Run("run " + relu + " --input =x.npy"), "run", "bad --input");
   ExpectOneLineError(Run("run " + relu + " --input zz=" + Quote(Path("f64.npy"))), "run", "no input named 'zz'");

@@ -10,6 +10,7 @@ namespace mrt {
 namespace {
 
 using testing::Attrs;
+using testing::InferOneNode;
 using Ints = std::vector<int64_t>;
 
 const Dim kN = Dim::Symbolic("N");
@@ -21,28 +22,16 @@ ValueInfo Of(DType dt, Shape s) { return ValueInfo{dt, std::move(s), nullptr}; }
 ValueInfo Unknown(DType dt = DType::kF32) { return ValueInfo{dt, Shape::UnknownRank(), nullptr}; }
 ValueInfo Absent() { return ValueInfo{}; }
 
-Expected<std::vector<ValueInfo>> Infer(OpKind op, std::vector<ValueInfo> inputs, const Attributes& attrs = {},
-                                       int num_outputs = 1) {
-  Node node;
-  node.op = op;
-  node.name = "n";
-  for (size_t i = 0; i < inputs.size(); ++i)
-    node.inputs.push_back(inputs[i].dtype == DType::kUndefined ? kNoValue : static_cast<ValueId>(i));
-  for (int i = 0; i < num_outputs; ++i) node.outputs.push_back(static_cast<ValueId>(inputs.size() + i));
-  node.attrs = attrs;
-  return InferNode(node, std::move(inputs));
-}
-
 // The inferred shape of output `i` (as text, so failures print readably).
 std::string ShapeOf(OpKind op, std::vector<ValueInfo> inputs, const Attributes& attrs = {}, int num_outputs = 1,
                     size_t i = 0) {
-  auto r = Infer(op, std::move(inputs), attrs, num_outputs);
+  auto r = InferOneNode(op, std::move(inputs), attrs, num_outputs);
   if (!r.ok()) return "error: " + r.status().message();
   return (*r)[i].shape.ToString();
 }
 
 std::string ErrorOf(OpKind op, std::vector<ValueInfo> inputs, const Attributes& attrs = {}, int num_outputs = 1) {
-  auto r = Infer(op, std::move(inputs), attrs, num_outputs);
+  auto r = InferOneNode(op, std::move(inputs), attrs, num_outputs);
   return r.ok() ? std::string("(no error)") : r.status().message();
 }
 
@@ -213,15 +202,15 @@ TEST(InferNorm, BatchAndInstanceNormalization) {
 }
 
 TEST(InferNorm, LayerNormalizationOutputsAndStashType) {
-  auto r = Infer(OpKind::kLayerNormalization, {Of(DType::kF16, {kN, 3, 4}), Of(DType::kF16, {3, 4}), Absent()},
-                 Attrs({{"axis", 1}}), 3);
+  auto r = InferOneNode(OpKind::kLayerNormalization, {Of(DType::kF16, {kN, 3, 4}), Of(DType::kF16, {3, 4}), Absent()},
+                        Attrs({{"axis", 1}}), 3);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ((*r)[0].shape.ToString(), "[N,3,4]");
   EXPECT_EQ((*r)[0].dtype, DType::kF16);
   EXPECT_EQ((*r)[1].shape.ToString(), "[N,1,1]");
   EXPECT_EQ((*r)[1].dtype, DType::kF32);  // stash_type 1 by default
   EXPECT_EQ((*r)[2].shape.ToString(), "[N,1,1]");
-  auto d = Infer(OpKind::kLayerNormalization, {F32({2, 5}), F32({5})}, Attrs({{"stash_type", 11}}), 2);
+  auto d = InferOneNode(OpKind::kLayerNormalization, {F32({2, 5}), F32({5})}, Attrs({{"stash_type", 11}}), 2);
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ((*d)[1].dtype, DType::kF64);
   EXPECT_EQ((*d)[1].shape.ToString(), "[2,1]");
@@ -251,7 +240,7 @@ TEST(InferPool, MaxAndAveragePool) {
                     Attrs({{"kernel_shape", Ints{3, 3}}, {"auto_pad", std::string("SAME_UPPER")}})),
             "[N,8,H,W]");
   EXPECT_EQ(ShapeOf(OpKind::kMaxPool, {Unknown()}, Attrs({{"kernel_shape", Ints{3}}})), "[?,?,?]");
-  auto r = Infer(OpKind::kMaxPool, {Of(DType::kU8, {1, 2, 4})}, Attrs({{"kernel_shape", Ints{2}}}), 2);
+  auto r = InferOneNode(OpKind::kMaxPool, {Of(DType::kU8, {1, 2, 4})}, Attrs({{"kernel_shape", Ints{2}}}), 2);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ((*r)[0].dtype, DType::kU8);
   EXPECT_EQ((*r)[1].dtype, DType::kI64);

@@ -8,10 +8,12 @@
 #include <optional>
 
 #include "ir/infer_shapes.h"
+#include "tests/support/test_support.h"
 
 namespace mrt {
 namespace {
 
+using testing::Attr;
 using Ints = std::vector<int64_t>;
 
 // One input of the node under test: dtype, shape and optionally its value.
@@ -68,12 +70,6 @@ void ExpectError(const Expected<std::vector<ValueInfo>>& r, const std::string& t
   ASSERT_FALSE(r.ok()) << "expected an error containing '" << text << "'";
   EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().message();
   EXPECT_EQ(r.status().message().rfind("node 'n' (", 0), 0u) << "errors carry the node prefix once";
-}
-
-Attributes Attr(const std::string& name, AttrValue v) {
-  Attributes a;
-  a.set(name, std::move(v));
-  return a;
 }
 
 const Shape kBatch34{Sym("batch"), 3, 4};

@@ -16,6 +16,7 @@ namespace {
 
 using P = PointwiseOp;
 using testing::AllClose;
+using testing::F32;
 
 // y = x * Sigmoid(x) * 0.5 + bias, the header's worked example.
 PointwiseProgram WorkedExample() {
@@ -156,10 +157,6 @@ TEST(InferPointwise, RejectsMismatchedInputsAndBadPrograms) {
 }
 
 // ---- reference kernel ----
-
-Tensor F32(std::vector<int64_t> sizes, std::vector<float> v) {
-  return Tensor::FromVector(DType::kF32, std::move(sizes), v);
-}
 
 Expected<Tensor> RunProgram(const PointwiseProgram& p, const std::vector<Tensor>& inputs) {
   MRT_ASSIGN_OR_RETURN(std::vector<Tensor> outs, testing::RunSingleOp(OpKind::kPointwise, inputs, AttrsOf(p)));

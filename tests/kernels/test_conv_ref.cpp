@@ -14,23 +14,13 @@ namespace {
 
 using testing::AllClose;
 using testing::Attrs;
+using testing::F32;
 using testing::RandomTensor;
+using testing::RunError;
+using testing::RunOne;
 using testing::RunSingleOp;
 
 using Ints = std::vector<int64_t>;
-
-Tensor F32(Ints sizes, std::vector<float> v) { return Tensor::FromVector<float>(DType::kF32, std::move(sizes), v); }
-
-Tensor RunOne(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs) {
-  auto r = RunSingleOp(op, inputs, attrs);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() ? (*r)[0] : Tensor();
-}
-
-std::string RunError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs) {
-  auto r = RunSingleOp(op, inputs, attrs);
-  return r.ok() ? std::string("(no error)") : r.status().message();
-}
 
 // ---- direct-loop definitions (2-D; 1-D and 3-D cases are checked by hand) ----
 

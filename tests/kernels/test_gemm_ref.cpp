@@ -14,29 +14,14 @@ namespace {
 
 using testing::AllClose;
 using testing::Attrs;
+using testing::Convert;
+using testing::F32;
 using testing::RandomTensor;
+using testing::RunError;
+using testing::RunOne;
 using testing::RunSingleOp;
 
 using Ints = std::vector<int64_t>;
-
-Tensor F32(Ints sizes, std::vector<float> v) { return Tensor::FromVector<float>(DType::kF32, std::move(sizes), v); }
-
-Tensor Convert(const Tensor& t, DType dt) {
-  Tensor out(dt, t.sizes());
-  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(out.view(), i, t.ElementAsDouble(i));
-  return out;
-}
-
-Tensor RunOne(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs = {}) {
-  auto r = RunSingleOp(op, inputs, attrs);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() ? (*r)[0] : Tensor();
-}
-
-std::string RunError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs = {}) {
-  auto r = RunSingleOp(op, inputs, attrs);
-  return r.ok() ? std::string("(no error)") : r.status().message();
-}
 
 // ---- GemmF32 against the definition ----
 

@@ -13,37 +13,17 @@ namespace mrt {
 namespace {
 
 using testing::AllClose;
+using testing::Attr;
+using testing::ExpectError;
+using testing::F32;
+using testing::I64;
+using testing::I64s;
+using testing::Iota;
 using testing::RunSingleOp;
 using Ints = std::vector<int64_t>;
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-
-Tensor F32(Ints sizes, const std::vector<float>& v) { return Tensor::FromVector(DType::kF32, sizes, v); }
-Tensor I64(Ints sizes, const Ints& v) { return Tensor::FromVector(DType::kI64, sizes, v); }
-Tensor I64s(const Ints& v) { return I64({static_cast<int64_t>(v.size())}, v); }
-Tensor Iota(DType dtype, Ints sizes) {
-  Tensor t(dtype, std::move(sizes));
-  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(t.view(), i, static_cast<double>(i));
-  return t;
-}
-Attributes Attr(const std::string& name, AttrValue v) {
-  Attributes a;
-  a.set(name, std::move(v));
-  return a;
-}
-
-#define RUN_OK(var, ...)                                             \
-  auto var##_result = RunSingleOp(__VA_ARGS__);                      \
-  ASSERT_TRUE(var##_result.ok()) << var##_result.status().message(); \
-  const std::vector<Tensor>& var = *var##_result
-
-void ExpectError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs, const std::string& text,
-                 int num_outputs = 1) {
-  auto r = RunSingleOp(op, inputs, attrs, num_outputs);
-  ASSERT_FALSE(r.ok()) << "expected an error containing '" << text << "'";
-  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().message();
-}
 
 // Sizes and elements (as int64) of a result, for compact comparisons.
 void ExpectInts(const Tensor& t, const Ints& sizes, const Ints& values) {
@@ -61,14 +41,14 @@ TEST(IndexCopy, FillsAndOddElementSizes) {
 }
 
 TEST(TransposeRef, DefaultReversesDims) {
-  RUN_OK(out, OpKind::kTranspose, {Iota(DType::kI64, {2, 3})}, {});
+  MRT_RUN_OK(out, OpKind::kTranspose, {Iota(DType::kI64, {2, 3})}, {});
   ExpectInts(out[0], {3, 2}, {0, 3, 1, 4, 2, 5});
 }
 
 TEST(TransposeRef, PermutationOfThreeDims) {
   // out[i, j, k] = in[k, i, j] for perm (1, 2, 0); in[a, b, c] = 12a + 4b + c.
   const Tensor x = Iota(DType::kF16, {2, 3, 4});
-  RUN_OK(out, OpKind::kTranspose, {x}, Attr("perm", Ints{1, 2, 0}));
+  MRT_RUN_OK(out, OpKind::kTranspose, {x}, Attr("perm", Ints{1, 2, 0}));
   ASSERT_EQ(out[0].sizes(), (Ints{3, 4, 2}));
   EXPECT_EQ(out[0].dtype(), DType::kF16);
   for (int64_t i = 0; i < 3; ++i)
@@ -79,7 +59,7 @@ TEST(TransposeRef, PermutationOfThreeDims) {
 
 TEST(TransposeRef, BoolAndErrors) {
   const Tensor b = Tensor::FromVector<uint8_t>(DType::kBool, {2, 2}, {1, 1, 0, 0});
-  RUN_OK(out, OpKind::kTranspose, {b}, Attr("perm", Ints{1, 0}));
+  MRT_RUN_OK(out, OpKind::kTranspose, {b}, Attr("perm", Ints{1, 0}));
   ExpectInts(out[0], {2, 2}, {1, 0, 1, 0});
   ExpectError(OpKind::kTranspose, {b}, Attr("perm", Ints{0, 0}), "twice");
   ExpectError(OpKind::kTranspose, {b}, Attr("perm", Ints{0, 1, 2}), "3 entries");
@@ -88,12 +68,12 @@ TEST(TransposeRef, BoolAndErrors) {
 TEST(ConcatRef, AlongEachAxis) {
   const Tensor a = I64({2, 1}, {1, 2});
   const Tensor b = I64({2, 2}, {3, 4, 5, 6});
-  RUN_OK(cols, OpKind::kConcat, {a, b}, Attr("axis", int64_t{1}));
+  MRT_RUN_OK(cols, OpKind::kConcat, {a, b}, Attr("axis", int64_t{1}));
   ExpectInts(cols[0], {2, 3}, {1, 3, 4, 2, 5, 6});
-  RUN_OK(neg, OpKind::kConcat, {b, a, b}, Attr("axis", int64_t{-1}));
+  MRT_RUN_OK(neg, OpKind::kConcat, {b, a, b}, Attr("axis", int64_t{-1}));
   ExpectInts(neg[0], {2, 5}, {3, 4, 1, 3, 4, 5, 6, 2, 5, 6});
   const Tensor empty(DType::kI64, {0, 2});
-  RUN_OK(rows, OpKind::kConcat, {b, empty, b}, Attr("axis", int64_t{0}));
+  MRT_RUN_OK(rows, OpKind::kConcat, {b, empty, b}, Attr("axis", int64_t{0}));
   ExpectInts(rows[0], {4, 2}, {3, 4, 5, 6, 3, 4, 5, 6});
 }
 
@@ -107,21 +87,21 @@ TEST(ConcatRef, Errors) {
 
 TEST(SplitRef, EvenAndGivenSizes) {
   const Tensor x = Iota(DType::kI64, {6});
-  RUN_OK(even, OpKind::kSplit, {x}, {}, 3);
+  MRT_RUN_OK(even, OpKind::kSplit, {x}, {}, 3);
   ExpectInts(even[0], {2}, {0, 1});
   ExpectInts(even[2], {2}, {4, 5});
-  RUN_OK(given, OpKind::kSplit, {x, I64s({2, 4})}, {}, 2);
+  MRT_RUN_OK(given, OpKind::kSplit, {x, I64s({2, 4})}, {}, 2);
   ExpectInts(given[0], {2}, {0, 1});
   ExpectInts(given[1], {4}, {2, 3, 4, 5});
   // 2-D, axis 1: rows [0..5] and [6..11] cut at column 1.
-  RUN_OK(cols, OpKind::kSplit, {Iota(DType::kI64, {2, 6}), I64s({1, 5})}, Attr("axis", int64_t{1}), 2);
+  MRT_RUN_OK(cols, OpKind::kSplit, {Iota(DType::kI64, {2, 6}), I64s({1, 5})}, Attr("axis", int64_t{1}), 2);
   ExpectInts(cols[0], {2, 1}, {0, 6});
   ExpectInts(cols[1], {2, 5}, {1, 2, 3, 4, 5, 7, 8, 9, 10, 11});
 }
 
 TEST(SplitRef, UnevenNumOutputsMakesTheLastSmaller) {
   // 7 into 3: chunks of ceil(7 / 3) = 3, the last gets 1.
-  RUN_OK(out, OpKind::kSplit, {Iota(DType::kI64, {7})}, Attr("num_outputs", int64_t{3}), 3);
+  MRT_RUN_OK(out, OpKind::kSplit, {Iota(DType::kI64, {7})}, Attr("num_outputs", int64_t{3}), 3);
   ExpectInts(out[0], {3}, {0, 1, 2});
   ExpectInts(out[1], {3}, {3, 4, 5});
   ExpectInts(out[2], {1}, {6});
@@ -132,24 +112,24 @@ TEST(SplitRef, UnevenNumOutputsMakesTheLastSmaller) {
 
 TEST(SliceRef, StartsEndsAxesSteps) {
   const Tensor x = Iota(DType::kI64, {3, 4});  // rows [0..3], [4..7], [8..11]
-  RUN_OK(a, OpKind::kSlice, {x, I64s({1, 1}), I64s({3, 3})}, {});
+  MRT_RUN_OK(a, OpKind::kSlice, {x, I64s({1, 1}), I64s({3, 3})}, {});
   ExpectInts(a[0], {2, 2}, {5, 6, 9, 10});
-  RUN_OK(b, OpKind::kSlice, {x, I64s({0}), I64s({kMax}), I64s({-1}), I64s({2})}, {});  // columns 0, 2
+  MRT_RUN_OK(b, OpKind::kSlice, {x, I64s({0}), I64s({kMax}), I64s({-1}), I64s({2})}, {});  // columns 0, 2
   ExpectInts(b[0], {3, 2}, {0, 2, 4, 6, 8, 10});
-  RUN_OK(c, OpKind::kSlice, {x, I64s({-1, 1000}), I64s({kMin, -1000}), I64s({0, 1}), I64s({-1, -3})}, {});
+  MRT_RUN_OK(c, OpKind::kSlice, {x, I64s({-1, 1000}), I64s({kMin, -1000}), I64s({0, 1}), I64s({-1, -3})}, {});
   // rows 2, 1, 0 (from the last, to before the start); columns 3, 0 (1000 clamps to 3, step -3).
   ExpectInts(c[0], {3, 2}, {11, 8, 7, 4, 3, 0});
 }
 
 TEST(SliceRef, ClampingAndEmptyResults) {
   const Tensor x = Iota(DType::kF32, {10});
-  RUN_OK(neg, OpKind::kSlice, {x, I64s({-1}), I64s({kMin}), I64s({0}), I64s({-2})}, {});
+  MRT_RUN_OK(neg, OpKind::kSlice, {x, I64s({-1}), I64s({kMin}), I64s({0}), I64s({-2})}, {});
   EXPECT_TRUE(AllClose(neg[0], F32({5}, {9, 7, 5, 3, 1})));
-  RUN_OK(past, OpKind::kSlice, {x, I64s({1000}), I64s({1000})}, {});
+  MRT_RUN_OK(past, OpKind::kSlice, {x, I64s({1000}), I64s({1000})}, {});
   EXPECT_EQ(past[0].sizes(), (Ints{0}));
-  RUN_OK(backwards, OpKind::kSlice, {x, I64s({5}), I64s({2})}, {});  // step 1, end before start
+  MRT_RUN_OK(backwards, OpKind::kSlice, {x, I64s({5}), I64s({2})}, {});  // step 1, end before start
   EXPECT_EQ(backwards[0].sizes(), (Ints{0}));
-  RUN_OK(mid, OpKind::kSlice, {x, I64s({-3}), I64s({-1})}, {});
+  MRT_RUN_OK(mid, OpKind::kSlice, {x, I64s({-3}), I64s({-1})}, {});
   EXPECT_TRUE(AllClose(mid[0], F32({2}, {7, 8})));
 }
 
@@ -163,21 +143,21 @@ TEST(SliceRef, Errors) {
 
 TEST(ExpandRef, BroadcastsBothWays) {
   // [3, 1] to [2, 1, 6]: each row value repeats 6 times, the whole block twice.
-  RUN_OK(a, OpKind::kExpand, {I64({3, 1}, {1, 2, 3}), I64s({2, 1, 6})}, {});
+  MRT_RUN_OK(a, OpKind::kExpand, {I64({3, 1}, {1, 2, 3}), I64s({2, 1, 6})}, {});
   ASSERT_EQ(a[0].sizes(), (Ints{2, 3, 6}));
   for (int64_t i = 0; i < 36; ++i) EXPECT_EQ(a[0].ToInt64Vector()[i], i % 18 / 6 + 1) << i;
   // A target dim of 1 keeps the input's larger dim: [3] with [2, 1] gives [2, 3].
-  RUN_OK(b, OpKind::kExpand, {I64s({7, 8, 9}), I64s({2, 1})}, {});
+  MRT_RUN_OK(b, OpKind::kExpand, {I64s({7, 8, 9}), I64s({2, 1})}, {});
   ExpectInts(b[0], {2, 3}, {7, 8, 9, 7, 8, 9});
   ExpectError(OpKind::kExpand, {I64s({1, 2, 3}), I64s({2})}, {}, "cannot be broadcast");
 }
 
 TEST(TileRef, RepeatsEachAxis) {
-  RUN_OK(a, OpKind::kTile, {I64({2, 2}, {0, 1, 2, 3}), I64s({2, 2})}, {});
+  MRT_RUN_OK(a, OpKind::kTile, {I64({2, 2}, {0, 1, 2, 3}), I64s({2, 2})}, {});
   ExpectInts(a[0], {4, 4}, {0, 1, 0, 1, 2, 3, 2, 3, 0, 1, 0, 1, 2, 3, 2, 3});
-  RUN_OK(b, OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({2, 1})}, {});
+  MRT_RUN_OK(b, OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({2, 1})}, {});
   ExpectInts(b[0], {2, 3}, {4, 5, 6, 4, 5, 6});
-  RUN_OK(zero, OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({0, 1})}, {});
+  MRT_RUN_OK(zero, OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({0, 1})}, {});
   EXPECT_EQ(zero[0].sizes(), (Ints{0, 3}));
   ExpectError(OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({2})}, {}, "1 entries");
   ExpectError(OpKind::kTile, {I64({1, 3}, {4, 5, 6}), I64s({1, -1})}, {}, "negative");
@@ -185,14 +165,14 @@ TEST(TileRef, RepeatsEachAxis) {
 
 TEST(GatherRef, AxesAndIndexShapes) {
   const Tensor x = Iota(DType::kF32, {3, 3});  // rows [0 1 2], [3 4 5], [6 7 8]
-  RUN_OK(rows, OpKind::kGather, {x, I64s({2, 0})}, {});
+  MRT_RUN_OK(rows, OpKind::kGather, {x, I64s({2, 0})}, {});
   EXPECT_TRUE(AllClose(rows[0], F32({2, 3}, {6, 7, 8, 0, 1, 2})));
-  RUN_OK(cols, OpKind::kGather, {x, I64({1, 2}, {0, 2})}, Attr("axis", int64_t{1}));  // out [3, 1, 2]
+  MRT_RUN_OK(cols, OpKind::kGather, {x, I64({1, 2}, {0, 2})}, Attr("axis", int64_t{1}));  // out [3, 1, 2]
   EXPECT_TRUE(AllClose(cols[0], F32({3, 1, 2}, {0, 2, 3, 5, 6, 8})));
   const Tensor i32 = Tensor::FromVector<int32_t>(DType::kI32, {2}, {-1, -3});  // negative: from the end
-  RUN_OK(neg, OpKind::kGather, {x, i32}, Attr("axis", int64_t{-1}));
+  MRT_RUN_OK(neg, OpKind::kGather, {x, i32}, Attr("axis", int64_t{-1}));
   EXPECT_TRUE(AllClose(neg[0], F32({3, 2}, {2, 0, 5, 3, 8, 6})));
-  RUN_OK(scalar, OpKind::kGather, {x, I64({}, {1})}, {});  // a scalar index drops the axis
+  MRT_RUN_OK(scalar, OpKind::kGather, {x, I64({}, {1})}, {});  // a scalar index drops the axis
   EXPECT_TRUE(AllClose(scalar[0], F32({3}, {3, 4, 5})));
 }
 
@@ -207,31 +187,31 @@ TEST(PadRef, EveryMode) {
   const Tensor x = I64s({1, 2, 3});
   Attributes a;
   a.set("mode", std::string("reflect"));
-  RUN_OK(reflect, OpKind::kPad, {x, I64s({2, 2})}, a);
+  MRT_RUN_OK(reflect, OpKind::kPad, {x, I64s({2, 2})}, a);
   ExpectInts(reflect[0], {7}, {3, 2, 1, 2, 3, 2, 1});
-  RUN_OK(far, OpKind::kPad, {x, I64s({4, 0})}, a);  // reflects again past the edge, like numpy
+  MRT_RUN_OK(far, OpKind::kPad, {x, I64s({4, 0})}, a);  // reflects again past the edge, like numpy
   ExpectInts(far[0], {7}, {1, 2, 3, 2, 1, 2, 3});
   a.set("mode", std::string("edge"));
-  RUN_OK(edge, OpKind::kPad, {x, I64s({2, 2})}, a);
+  MRT_RUN_OK(edge, OpKind::kPad, {x, I64s({2, 2})}, a);
   ExpectInts(edge[0], {7}, {1, 1, 1, 2, 3, 3, 3});
   a.set("mode", std::string("wrap"));
-  RUN_OK(wrap, OpKind::kPad, {x, I64s({2, 2})}, a);
+  MRT_RUN_OK(wrap, OpKind::kPad, {x, I64s({2, 2})}, a);
   ExpectInts(wrap[0], {7}, {2, 3, 1, 2, 3, 1, 2});
-  RUN_OK(zero, OpKind::kPad, {x, I64s({1, 0})}, {});  // constant mode, absent value: 0
+  MRT_RUN_OK(zero, OpKind::kPad, {x, I64s({1, 0})}, {});  // constant mode, absent value: 0
   ExpectInts(zero[0], {4}, {0, 1, 2, 3});
 }
 
 TEST(PadRef, ConstantValueAxesAndCropping) {
   // [2, 2] padded 1 row above and 1 column after: pads [x1_begin, x2_begin, x1_end, x2_end].
-  RUN_OK(a, OpKind::kPad, {F32({2, 2}, {1, 2, 3, 4}), I64s({1, 0, 0, 1}), Tensor::Scalar(1.5f)}, {});
+  MRT_RUN_OK(a, OpKind::kPad, {F32({2, 2}, {1, 2, 3, 4}), I64s({1, 0, 0, 1}), Tensor::Scalar(1.5f)}, {});
   EXPECT_TRUE(AllClose(a[0], F32({3, 3}, {1.5, 1.5, 1.5, 1, 2, 1.5, 3, 4, 1.5})));
   // axes [-1] pads only the last axis.
-  RUN_OK(b, OpKind::kPad, {F32({2, 1}, {1, 2}), I64s({0, 2}), Tensor::Scalar(7.f), I64s({-1})}, {});
+  MRT_RUN_OK(b, OpKind::kPad, {F32({2, 1}, {1, 2}), I64s({0, 2}), Tensor::Scalar(7.f), I64s({-1})}, {});
   EXPECT_TRUE(AllClose(b[0], F32({2, 3}, {1, 7, 7, 2, 7, 7})));
-  RUN_OK(crop, OpKind::kPad, {I64s({1, 2, 3, 4, 5}), I64s({-1, -2})}, {});
+  MRT_RUN_OK(crop, OpKind::kPad, {I64s({1, 2, 3, 4, 5}), I64s({-1, -2})}, {});
   ExpectInts(crop[0], {2}, {2, 3});
   const int64_t big = (int64_t{1} << 53) + 1;  // the constant is copied bytewise, exactly
-  RUN_OK(exact, OpKind::kPad, {I64s({1}), I64s({0, 1}), I64({}, {big})}, {});
+  MRT_RUN_OK(exact, OpKind::kPad, {I64s({1}), I64s({0, 1}), I64({}, {big})}, {});
   ExpectInts(exact[0], {2}, {1, big});
 }
 
@@ -246,26 +226,26 @@ TEST(PadRef, Errors) {
 TEST(DepthToSpaceRef, DcrAndCrd) {
   // x [1, 4, 1, 2]: channel k holds [2k, 2k+1]. DCR: out[h*2+i, w*2+j] = channel i*2+j at (h, w).
   const Tensor x = Iota(DType::kI64, {1, 4, 1, 2});
-  RUN_OK(dcr, OpKind::kDepthToSpace, {x}, Attr("blocksize", int64_t{2}));
+  MRT_RUN_OK(dcr, OpKind::kDepthToSpace, {x}, Attr("blocksize", int64_t{2}));
   ExpectInts(dcr[0], {1, 1, 2, 4}, {0, 2, 1, 3, 4, 6, 5, 7});
   // x [1, 8, 1, 1] = 0..7 with 2 output channels. DCR: channel c, block (i, j) reads i*4 + j*2 + c;
   // CRD reads c*4 + i*2 + j.
   const Tensor y = Iota(DType::kI64, {1, 8, 1, 1});
-  RUN_OK(dcr2, OpKind::kDepthToSpace, {y}, Attr("blocksize", int64_t{2}));
+  MRT_RUN_OK(dcr2, OpKind::kDepthToSpace, {y}, Attr("blocksize", int64_t{2}));
   ExpectInts(dcr2[0], {1, 2, 2, 2}, {0, 2, 4, 6, 1, 3, 5, 7});
   Attributes crd = Attr("blocksize", int64_t{2});
   crd.set("mode", std::string("CRD"));
-  RUN_OK(crd2, OpKind::kDepthToSpace, {y}, crd);
+  MRT_RUN_OK(crd2, OpKind::kDepthToSpace, {y}, crd);
   ExpectInts(crd2[0], {1, 2, 2, 2}, {0, 1, 2, 3, 4, 5, 6, 7});
 }
 
 TEST(SpaceToDepthRef, InvertsDepthToSpaceDcr) {
-  RUN_OK(s2d, OpKind::kSpaceToDepth, {I64({1, 1, 2, 4}, {0, 2, 1, 3, 4, 6, 5, 7})}, Attr("blocksize", int64_t{2}));
+  MRT_RUN_OK(s2d, OpKind::kSpaceToDepth, {I64({1, 1, 2, 4}, {0, 2, 1, 3, 4, 6, 5, 7})}, Attr("blocksize", int64_t{2}));
   ExpectInts(s2d[0], {1, 4, 1, 2}, {0, 1, 2, 3, 4, 5, 6, 7});
   const Tensor x = testing::RandomTensor(DType::kF32, {2, 3, 6, 9}, 7);
-  RUN_OK(down, OpKind::kSpaceToDepth, {x}, Attr("blocksize", int64_t{3}));
+  MRT_RUN_OK(down, OpKind::kSpaceToDepth, {x}, Attr("blocksize", int64_t{3}));
   EXPECT_EQ(down[0].sizes(), (Ints{2, 27, 2, 3}));
-  RUN_OK(up, OpKind::kDepthToSpace, {down[0]}, Attr("blocksize", int64_t{3}));
+  MRT_RUN_OK(up, OpKind::kDepthToSpace, {down[0]}, Attr("blocksize", int64_t{3}));
   EXPECT_TRUE(AllClose(up[0], x, 0, 0));
 }
 

@@ -9,19 +9,13 @@ namespace {
 
 using testing::AllClose;
 using testing::Attrs;
+using testing::Convert;
+using testing::F32;
+using testing::I64;
 using testing::RandomTensor;
 using testing::RunSingleOp;
 
 using Ints = std::vector<int64_t>;
-
-Tensor F32(Ints sizes, std::vector<float> v) { return Tensor::FromVector<float>(DType::kF32, std::move(sizes), v); }
-Tensor I64(Ints sizes, std::vector<int64_t> v) { return Tensor::FromVector<int64_t>(DType::kI64, std::move(sizes), v); }
-
-Tensor Convert(const Tensor& t, DType dt) {
-  Tensor out(dt, t.sizes());
-  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(out.view(), i, t.ElementAsDouble(i));
-  return out;
-}
 
 std::vector<Tensor> RunOp(OpKind op, const Tensor& x, const Attributes& attrs, int num_outputs = 1) {
   auto r = RunSingleOp(op, {x}, attrs, num_outputs);

@@ -11,12 +11,12 @@ namespace mrt {
 namespace {
 
 using testing::AllClose;
+using testing::F32;
+using testing::I64s;
 using testing::RunSingleOp;
 using Ints = std::vector<int64_t>;
 
-Tensor F32(Ints sizes, const std::vector<float>& v) { return Tensor::FromVector(DType::kF32, sizes, v); }
 Tensor F32s(const std::vector<float>& v) { return F32({static_cast<int64_t>(v.size())}, v); }
-Tensor I64s(const Ints& v) { return Tensor::FromVector(DType::kI64, {static_cast<int64_t>(v.size())}, v); }
 
 Attributes Modes(const std::string& mode, const std::string& transform, const std::string& nearest = "") {
   Attributes a;

@@ -13,54 +13,27 @@ namespace mrt {
 namespace {
 
 using testing::AllClose;
+using testing::Attr;
+using testing::ExpectError;
+using testing::F32;
+using testing::I64;
+using testing::I64s;
+using testing::Iota;
 using testing::RunSingleOp;
-
-Tensor F32(std::vector<int64_t> sizes, const std::vector<float>& v) {
-  return Tensor::FromVector(DType::kF32, sizes, v);
-}
-Tensor I64(std::vector<int64_t> sizes, const std::vector<int64_t>& v) {
-  return Tensor::FromVector(DType::kI64, sizes, v);
-}
-Tensor I64s(const std::vector<int64_t>& v) { return I64({static_cast<int64_t>(v.size())}, v); }
-// 0, 1, 2, ... in any dtype.
-Tensor Iota(DType dtype, std::vector<int64_t> sizes) {
-  Tensor t(dtype, std::move(sizes));
-  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(t.view(), i, static_cast<double>(i));
-  return t;
-}
-Attributes Attr(const std::string& name, AttrValue v) {
-  Attributes a;
-  a.set(name, std::move(v));
-  return a;
-}
-
-// Runs the op, failing the test (with the error) if it does not succeed.
-#define RUN_OK(var, ...)                                             \
-  auto var##_result = RunSingleOp(__VA_ARGS__);                      \
-  ASSERT_TRUE(var##_result.ok()) << var##_result.status().message(); \
-  const std::vector<Tensor>& var = *var##_result
-
-// Runs the op expecting an error whose message contains `text`.
-void ExpectError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs, const std::string& text,
-                 int num_outputs = 1) {
-  auto r = RunSingleOp(op, inputs, attrs, num_outputs);
-  ASSERT_FALSE(r.ok()) << "expected an error containing '" << text << "'";
-  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().message();
-}
 
 TEST(IdentityRef, CopiesEveryDtypeExactly) {
   const int64_t big = (int64_t{1} << 53) + 1;  // not representable as double: must be copied, not converted
-  RUN_OK(out, OpKind::kIdentity, {I64({2}, {big, -7})}, {});
+  MRT_RUN_OK(out, OpKind::kIdentity, {I64({2}, {big, -7})}, {});
   EXPECT_EQ(out[0].ToInt64Vector(), (std::vector<int64_t>{big, -7}));
   Tensor b = Tensor::FromVector<uint8_t>(DType::kBool, {3}, {1, 0, 1});
-  RUN_OK(outb, OpKind::kIdentity, {b}, {});
+  MRT_RUN_OK(outb, OpKind::kIdentity, {b}, {});
   EXPECT_EQ(outb[0].dtype(), DType::kBool);
   EXPECT_EQ(outb[0].ToInt64Vector(), (std::vector<int64_t>{1, 0, 1}));
 }
 
 TEST(DropoutRef, InferenceIsIdentityWithTrueMask) {
   const Tensor x = F32({2, 3}, {1, -2, 3, -4, 5, -6});
-  RUN_OK(out, OpKind::kDropout, {x, Tensor::Scalar(0.3f)}, {}, 2);
+  MRT_RUN_OK(out, OpKind::kDropout, {x, Tensor::Scalar(0.3f)}, {}, 2);
   EXPECT_TRUE(AllClose(out[0], x, 0, 0));
   EXPECT_EQ(out[1].dtype(), DType::kBool);
   EXPECT_EQ(out[1].sizes(), (std::vector<int64_t>{2, 3}));
@@ -71,9 +44,9 @@ TEST(DropoutRef, TrainingModeOnlyWithZeroRatio) {
   const Tensor x = F32({3}, {1, 2, 3});
   const Tensor yes = Tensor::FromVector<uint8_t>(DType::kBool, {}, {1});
   const Tensor no = Tensor::FromVector<uint8_t>(DType::kBool, {}, {0});
-  RUN_OK(zero, OpKind::kDropout, {x, Tensor::Scalar(0.f), yes}, {});
+  MRT_RUN_OK(zero, OpKind::kDropout, {x, Tensor::Scalar(0.f), yes}, {});
   EXPECT_TRUE(AllClose(zero[0], x, 0, 0));
-  RUN_OK(off, OpKind::kDropout, {x, Tensor::Scalar(0.5f), no}, {});
+  MRT_RUN_OK(off, OpKind::kDropout, {x, Tensor::Scalar(0.5f), no}, {});
   EXPECT_TRUE(AllClose(off[0], x, 0, 0));
   ExpectError(OpKind::kDropout, {x, Tensor::Scalar(0.5f), yes}, {}, "training_mode");
   ExpectError(OpKind::kDropout, {x, Tensor(), yes}, {}, "ratio 0.5");  // absent ratio defaults to 0.5
@@ -86,31 +59,31 @@ TEST(FlattenRef, AxisSplitsTheDims) {
     std::vector<int64_t> sizes;
   };
   for (const Case& c : {Case{1, {2, 12}}, Case{0, {1, 24}}, Case{-1, {6, 4}}, Case{3, {24, 1}}, Case{-3, {1, 24}}}) {
-    RUN_OK(out, OpKind::kFlatten, {x}, Attr("axis", c.axis));
+    MRT_RUN_OK(out, OpKind::kFlatten, {x}, Attr("axis", c.axis));
     EXPECT_EQ(out[0].sizes(), c.sizes) << "axis " << c.axis;
     EXPECT_EQ(out[0].ToFloatVector(), x.ToFloatVector());
   }
-  RUN_OK(dflt, OpKind::kFlatten, {x}, {});  // default axis 1
+  MRT_RUN_OK(dflt, OpKind::kFlatten, {x}, {});  // default axis 1
   EXPECT_EQ(dflt[0].sizes(), (std::vector<int64_t>{2, 12}));
   ExpectError(OpKind::kFlatten, {x}, Attr("axis", int64_t{4}), "out of range");
 }
 
 TEST(ReshapeRef, ZeroCopiesAndMinusOneInfers) {
   const Tensor x = Iota(DType::kI32, {2, 3, 4});
-  RUN_OK(a, OpKind::kReshape, {x, I64s({0, -1})}, {});
+  MRT_RUN_OK(a, OpKind::kReshape, {x, I64s({0, -1})}, {});
   EXPECT_EQ(a[0].sizes(), (std::vector<int64_t>{2, 12}));
   EXPECT_EQ(a[0].ToInt64Vector(), x.ToInt64Vector());
-  RUN_OK(b, OpKind::kReshape, {x, I64s({-1, 3})}, {});
+  MRT_RUN_OK(b, OpKind::kReshape, {x, I64s({-1, 3})}, {});
   EXPECT_EQ(b[0].sizes(), (std::vector<int64_t>{8, 3}));
-  RUN_OK(c, OpKind::kReshape, {x, I64s({2, 0, 1, -1})}, {});  // 0 copies dim 1 (3); -1 = 24 / 6
+  MRT_RUN_OK(c, OpKind::kReshape, {x, I64s({2, 0, 1, -1})}, {});  // 0 copies dim 1 (3); -1 = 24 / 6
   EXPECT_EQ(c[0].sizes(), (std::vector<int64_t>{2, 3, 1, 4}));
-  RUN_OK(d, OpKind::kReshape, {x, I64s({24})}, {});
+  MRT_RUN_OK(d, OpKind::kReshape, {x, I64s({24})}, {});
   EXPECT_EQ(d[0].sizes(), (std::vector<int64_t>{24}));
 }
 
 TEST(ReshapeRef, AllowZeroMakesZeroADim) {
   const Tensor empty(DType::kF32, {0, 3, 4});
-  RUN_OK(a, OpKind::kReshape, {empty, I64s({3, 4, 0})}, Attr("allowzero", int64_t{1}));
+  MRT_RUN_OK(a, OpKind::kReshape, {empty, I64s({3, 4, 0})}, Attr("allowzero", int64_t{1}));
   EXPECT_EQ(a[0].sizes(), (std::vector<int64_t>{3, 4, 0}));
   // Without allowzero the 0 at index 2 copies the input's dim 2 (4): 3*4*4 != 0 elements.
   ExpectError(OpKind::kReshape, {empty, I64s({3, 4, 0})}, {}, "cannot reshape");
@@ -128,10 +101,10 @@ TEST(ReshapeRef, Errors) {
 
 TEST(SqueezeRef, AxesOrEveryOne) {
   const Tensor x = Iota(DType::kF16, {1, 3, 1, 2});
-  RUN_OK(all, OpKind::kSqueeze, {x}, {});
+  MRT_RUN_OK(all, OpKind::kSqueeze, {x}, {});
   EXPECT_EQ(all[0].sizes(), (std::vector<int64_t>{3, 2}));
   EXPECT_EQ(all[0].ToFloatVector(), x.ToFloatVector());
-  RUN_OK(neg, OpKind::kSqueeze, {x, I64s({-2})}, {});
+  MRT_RUN_OK(neg, OpKind::kSqueeze, {x, I64s({-2})}, {});
   EXPECT_EQ(neg[0].sizes(), (std::vector<int64_t>{1, 3, 2}));
   ExpectError(OpKind::kSqueeze, {x, I64s({1})}, {}, "axis 1 of size 3");
   ExpectError(OpKind::kSqueeze, {x, I64s({0, -4})}, {}, "twice");
@@ -139,11 +112,11 @@ TEST(SqueezeRef, AxesOrEveryOne) {
 
 TEST(UnsqueezeRef, AxesCountInTheOutputRank) {
   const Tensor x = Iota(DType::kF32, {3, 4});
-  RUN_OK(a, OpKind::kUnsqueeze, {x, I64s({0, 3})}, {});
+  MRT_RUN_OK(a, OpKind::kUnsqueeze, {x, I64s({0, 3})}, {});
   EXPECT_EQ(a[0].sizes(), (std::vector<int64_t>{1, 3, 4, 1}));
-  RUN_OK(b, OpKind::kUnsqueeze, {x, I64s({-1})}, {});  // -1 of output rank 3 is axis 2
+  MRT_RUN_OK(b, OpKind::kUnsqueeze, {x, I64s({-1})}, {});  // -1 of output rank 3 is axis 2
   EXPECT_EQ(b[0].sizes(), (std::vector<int64_t>{3, 4, 1}));
-  RUN_OK(c, OpKind::kUnsqueeze, {x, I64s({3, 1})}, {});  // unsorted axes
+  MRT_RUN_OK(c, OpKind::kUnsqueeze, {x, I64s({3, 1})}, {});  // unsorted axes
   EXPECT_EQ(c[0].sizes(), (std::vector<int64_t>{3, 1, 4, 1}));
   EXPECT_EQ(c[0].ToFloatVector(), x.ToFloatVector());
   ExpectError(OpKind::kUnsqueeze, {x, I64s({1, 1})}, {}, "twice");
@@ -152,41 +125,41 @@ TEST(UnsqueezeRef, AxesCountInTheOutputRank) {
 
 TEST(ShapeRef, StartAndEndSliceTheDims) {
   const Tensor x(DType::kF32, {2, 3, 4, 5});
-  RUN_OK(all, OpKind::kShape, {x}, {});
+  MRT_RUN_OK(all, OpKind::kShape, {x}, {});
   EXPECT_EQ(all[0].dtype(), DType::kI64);
   EXPECT_EQ(all[0].ToInt64Vector(), (std::vector<int64_t>{2, 3, 4, 5}));
   Attributes a;
   a.set("start", int64_t{1});
   a.set("end", int64_t{-1});
-  RUN_OK(mid, OpKind::kShape, {x}, a);
+  MRT_RUN_OK(mid, OpKind::kShape, {x}, a);
   EXPECT_EQ(mid[0].ToInt64Vector(), (std::vector<int64_t>{3, 4}));
   a.set("start", int64_t{-10});
   a.set("end", int64_t{10});  // both clamp to the rank
-  RUN_OK(clamped, OpKind::kShape, {x}, a);
+  MRT_RUN_OK(clamped, OpKind::kShape, {x}, a);
   EXPECT_EQ(clamped[0].ToInt64Vector(), (std::vector<int64_t>{2, 3, 4, 5}));
   a.set("start", int64_t{3});
   a.set("end", int64_t{1});
-  RUN_OK(empty, OpKind::kShape, {x}, a);
+  MRT_RUN_OK(empty, OpKind::kShape, {x}, a);
   EXPECT_EQ(empty[0].sizes(), (std::vector<int64_t>{0}));
-  RUN_OK(scalar, OpKind::kShape, {Tensor::Scalar(1.f)}, {});
+  MRT_RUN_OK(scalar, OpKind::kShape, {Tensor::Scalar(1.f)}, {});
   EXPECT_EQ(scalar[0].sizes(), (std::vector<int64_t>{0}));
 }
 
 TEST(ConstantOfShapeRef, ValueAttributeSetsDtypeAndFill) {
-  RUN_OK(dflt, OpKind::kConstantOfShape, {I64s({2, 3})}, {});
+  MRT_RUN_OK(dflt, OpKind::kConstantOfShape, {I64s({2, 3})}, {});
   EXPECT_TRUE(AllClose(dflt[0], Tensor(DType::kF32, {2, 3}), 0, 0));  // f32 zeros
   const int64_t big = (int64_t{1} << 60) + 3;
   auto value = std::make_shared<const Tensor>(I64({1}, {big}));
-  RUN_OK(i64, OpKind::kConstantOfShape, {I64s({3})}, Attr("value", value));
+  MRT_RUN_OK(i64, OpKind::kConstantOfShape, {I64s({3})}, Attr("value", value));
   EXPECT_EQ(i64[0].ToInt64Vector(), (std::vector<int64_t>{big, big, big}));
   auto half = std::make_shared<const Tensor>(Tensor::FromVector(DType::kF16, {1}, std::vector<uint16_t>{0x3C00}));
-  RUN_OK(f16, OpKind::kConstantOfShape, {I64s({2, 1})}, Attr("value", half));  // 0x3C00 is 1.0
+  MRT_RUN_OK(f16, OpKind::kConstantOfShape, {I64s({2, 1})}, Attr("value", half));  // 0x3C00 is 1.0
   EXPECT_EQ(f16[0].dtype(), DType::kF16);
   EXPECT_EQ(f16[0].ToFloatVector(), (std::vector<float>{1, 1}));
-  RUN_OK(scalar, OpKind::kConstantOfShape, {I64({0}, {})}, Attr("value", value));  // empty shape: a scalar
+  MRT_RUN_OK(scalar, OpKind::kConstantOfShape, {I64({0}, {})}, Attr("value", value));  // empty shape: a scalar
   EXPECT_EQ(scalar[0].rank(), 0u);
   EXPECT_EQ(scalar[0].ToInt64Vector(), (std::vector<int64_t>{big}));
-  RUN_OK(zero, OpKind::kConstantOfShape, {I64s({0})}, {});
+  MRT_RUN_OK(zero, OpKind::kConstantOfShape, {I64s({0})}, {});
   EXPECT_EQ(zero[0].numel(), 0);
 }
 
@@ -197,20 +170,20 @@ TEST(ConstantOfShapeRef, Errors) {
 }
 
 TEST(RangeRef, FloatAndIntegerSequences) {
-  RUN_OK(f, OpKind::kRange, {Tensor::Scalar(1.f), Tensor::Scalar(5.f), Tensor::Scalar(2.f)}, {});
+  MRT_RUN_OK(f, OpKind::kRange, {Tensor::Scalar(1.f), Tensor::Scalar(5.f), Tensor::Scalar(2.f)}, {});
   EXPECT_TRUE(AllClose(f[0], F32({2}, {1, 3})));
   auto i32 = [](int32_t v) { return Tensor::FromVector<int32_t>(DType::kI32, {}, {v}); };
-  RUN_OK(down, OpKind::kRange, {i32(10), i32(6), i32(-3)}, {});  // ceil(-4 / -3) = 2: 10, 7
+  MRT_RUN_OK(down, OpKind::kRange, {i32(10), i32(6), i32(-3)}, {});  // ceil(-4 / -3) = 2: 10, 7
   EXPECT_EQ(down[0].dtype(), DType::kI32);
   EXPECT_EQ(down[0].ToInt64Vector(), (std::vector<int64_t>{10, 7}));
   auto f64 = [](double v) { return Tensor::FromVector<double>(DType::kF64, {}, {v}); };
-  RUN_OK(d, OpKind::kRange, {f64(0), f64(1), f64(0.3)}, {});  // ceil(3.33) = 4
+  MRT_RUN_OK(d, OpKind::kRange, {f64(0), f64(1), f64(0.3)}, {});  // ceil(3.33) = 4
   EXPECT_TRUE(AllClose(d[0], Tensor::FromVector<double>(DType::kF64, {4}, {0, 0.3, 0.6, 0.9}), 1e-12, 1e-12));
   auto i64 = [](int64_t v) { return I64({}, {v}); };
   const int64_t base = int64_t{1} << 55;  // exact only in integer arithmetic
-  RUN_OK(big, OpKind::kRange, {i64(base), i64(base + 3), i64(1)}, {});
+  MRT_RUN_OK(big, OpKind::kRange, {i64(base), i64(base + 3), i64(1)}, {});
   EXPECT_EQ(big[0].ToInt64Vector(), (std::vector<int64_t>{base, base + 1, base + 2}));
-  RUN_OK(none, OpKind::kRange, {i64(5), i64(1), i64(1)}, {});
+  MRT_RUN_OK(none, OpKind::kRange, {i64(5), i64(1), i64(1)}, {});
   EXPECT_EQ(none[0].sizes(), (std::vector<int64_t>{0}));
 }
 

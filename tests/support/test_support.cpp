@@ -75,6 +75,76 @@ Expected<std::vector<Tensor>> RunSingleOp(OpKind op, const std::vector<Tensor>& 
   return out;
 }
 
+Tensor F32(std::vector<int64_t> sizes, const std::vector<float>& values) {
+  return Tensor::FromVector<float>(DType::kF32, std::move(sizes), values);
+}
+Tensor I64(std::vector<int64_t> sizes, const std::vector<int64_t>& values) {
+  return Tensor::FromVector<int64_t>(DType::kI64, std::move(sizes), values);
+}
+Tensor I64s(const std::vector<int64_t>& values) { return I64({static_cast<int64_t>(values.size())}, values); }
+
+Tensor MakeTensor(DType dtype, std::vector<int64_t> sizes, const std::vector<double>& values) {
+  Tensor t(dtype, std::move(sizes));
+  EXPECT_EQ(static_cast<int64_t>(values.size()), t.numel());
+  for (size_t i = 0; i < values.size() && static_cast<int64_t>(i) < t.numel(); ++i)
+    StoreFromDouble(t.view(), static_cast<int64_t>(i), values[i]);
+  return t;
+}
+
+Tensor Iota(DType dtype, std::vector<int64_t> sizes) {
+  Tensor t(dtype, std::move(sizes));
+  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(t.view(), i, static_cast<double>(i));
+  return t;
+}
+
+Tensor Convert(const Tensor& t, DType dtype) {
+  Tensor out(dtype, t.sizes());
+  for (int64_t i = 0; i < t.numel(); ++i) StoreFromDouble(out.view(), i, t.ElementAsDouble(i));
+  return out;
+}
+
+Attributes Attr(const std::string& name, AttrValue value) {
+  Attributes a;
+  a.set(name, std::move(value));
+  return a;
+}
+
+Tensor RunOne(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs) {
+  auto r = RunSingleOp(op, inputs, attrs);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? (*r)[0] : Tensor();
+}
+
+std::vector<Tensor> RunAll(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs, int num_outputs) {
+  auto r = RunSingleOp(op, inputs, attrs, num_outputs);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : std::vector<Tensor>(static_cast<size_t>(num_outputs));
+}
+
+std::string RunError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs) {
+  auto r = RunSingleOp(op, inputs, attrs);
+  return r.ok() ? std::string("(no error)") : r.status().message();
+}
+
+void ExpectError(OpKind op, const std::vector<Tensor>& inputs, const Attributes& attrs, const std::string& text,
+                 int num_outputs) {
+  auto r = RunSingleOp(op, inputs, attrs, num_outputs);
+  ASSERT_FALSE(r.ok()) << "expected an error containing '" << text << "'";
+  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().message();
+}
+
+Expected<std::vector<ValueInfo>> InferOneNode(OpKind op, std::vector<ValueInfo> inputs, const Attributes& attrs,
+                                              int num_outputs) {
+  Node node;
+  node.op = op;
+  node.name = "n";
+  for (size_t i = 0; i < inputs.size(); ++i)
+    node.inputs.push_back(inputs[i].dtype == DType::kUndefined ? kNoValue : static_cast<ValueId>(i));
+  for (int i = 0; i < num_outputs; ++i) node.outputs.push_back(static_cast<ValueId>(inputs.size()) + i);
+  node.attrs = attrs;
+  return InferNode(node, std::move(inputs));
+}
+
 std::string TestDataPath(const std::string& relative) { return std::string(MRT_TEST_DATA_DIR) + "/" + relative; }
 std::string ModelsPath(const std::string& relative) { return std::string(MRT_MODELS_DIR) + "/" + relative; }
 
