@@ -33,7 +33,6 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
 )
 
@@ -41,6 +40,10 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm may come from another source (e.g. NodeSource, whose nodejs bundles npm and
+# conflicts with Debian's npm package): install the distribution's only when the command is absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   say "installing ${#missing[@]} packages: ${missing[*]}"
   sudo_cmd=()
