@@ -59,4 +59,22 @@ int64_t BroadcastIndexer::InputOffset(size_t k, int64_t out_index) const {
   return offset;
 }
 
+std::vector<int64_t> BroadcastOffsets(const std::vector<int64_t>& out_sizes, const std::vector<int64_t>& in_sizes,
+                                      int64_t element_stride) {
+  std::vector<int64_t> offsets(static_cast<size_t>(Numel(out_sizes)));
+  const size_t lead = out_sizes.size() - in_sizes.size();
+  for (int64_t t = 0; t < static_cast<int64_t>(offsets.size()); ++t) {
+    int64_t rest = t, offset = 0, stride = element_stride;
+    for (size_t d = out_sizes.size(); d-- > lead;) {
+      const int64_t coord = rest % out_sizes[d];
+      rest /= out_sizes[d];
+      const int64_t size = in_sizes[d - lead];
+      offset += (size == 1 ? 0 : coord) * stride;
+      stride *= size;
+    }
+    offsets[t] = offset;
+  }
+  return offsets;
+}
+
 }  // namespace mrt

@@ -55,6 +55,13 @@ class BroadcastIndexer {
   int64_t numel_ = 0;
 };
 
+// For every element t of `out_sizes` (row-major), the offset of the element it reads in a tensor
+// of `in_sizes` that broadcasts to it (right-aligned; size-1 dims read coordinate 0), in units of
+// `element_stride` (1 for elements; m * k for a batch of [m, k] matrices). A plain table for
+// kernels that index a small broadcast operand per output position (MatMul batches, norm params).
+std::vector<int64_t> BroadcastOffsets(const std::vector<int64_t>& out_sizes, const std::vector<int64_t>& in_sizes,
+                                      int64_t element_stride = 1);
+
 // Runs fn(out_begin, count, offsets) over every output element, chunked across threads; each
 // chunk holds at least `grain` elements.
 template <typename Fn>

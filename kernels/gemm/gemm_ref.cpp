@@ -3,6 +3,7 @@
 //   MatMul: numpy.matmul, batch dims broadcast, 1-D operands promoted and the added dim dropped.
 #include <vector>
 
+#include "kernels/common/broadcast.h"
 #include "kernels/common/parallel.h"
 #include "kernels/gemm/compute_type.h"
 #include "kernels/reference/ref_kernels.h"
@@ -42,27 +43,6 @@ Status GemmTypedKernel(RefContext& c) {
   return Status::Ok();
 }
 
-// Offsets of each output batch's A (or B) matrix: the output batch index unravelled over the
-// output batch dims and re-ravelled over the operand's batch dims (size-1 dims broadcast).
-std::vector<int64_t> BatchOffsets(const std::vector<int64_t>& out_batch, const std::vector<int64_t>& operand_batch,
-                                  int64_t matrix_elems) {
-  const int64_t count = Numel(out_batch);
-  std::vector<int64_t> offsets(static_cast<size_t>(count));
-  const size_t lead = out_batch.size() - operand_batch.size();
-  for (int64_t t = 0; t < count; ++t) {
-    int64_t rest = t, offset = 0, stride = matrix_elems;
-    for (size_t d = out_batch.size(); d-- > lead;) {
-      const int64_t idx = rest % out_batch[d];
-      rest /= out_batch[d];
-      const int64_t size = operand_batch[d - lead];
-      offset += (size == 1 ? 0 : idx) * stride;
-      stride *= size;
-    }
-    offsets[t] = offset;
-  }
-  return offsets;
-}
-
 template <typename T>
 Status MatMulTypedKernel(RefContext& c) {
   std::vector<int64_t> as = c.inputs[0].sizes, bs = c.inputs[1].sizes;
@@ -84,8 +64,8 @@ Status MatMulTypedKernel(RefContext& c) {
     // One B for every batch and A not broadcast: the batches stack into one [batches * M, K] A.
     nn::GemmTyped<T>(false, false, batches * m, n, k, 1.0, a.data(), k, b.data(), n, 0.0, y.data(), n);
   } else {
-    const std::vector<int64_t> a_off = BatchOffsets(out_batch, a_batch, m * k);
-    const std::vector<int64_t> b_off = BatchOffsets(out_batch, b_batch, k * n);
+    const std::vector<int64_t> a_off = BroadcastOffsets(out_batch, a_batch, m * k);
+    const std::vector<int64_t> b_off = BroadcastOffsets(out_batch, b_batch, k * n);
     // Many small products: one per task (each GEMM then runs inline); few: each GEMM in parallel.
     const int64_t grain = batches >= 4 * NumThreads() ? 1 : batches;
     ParallelFor(batches, grain, [&](int64_t t0, int64_t t1) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ir/infer_context.h"
+#include "kernels/common/broadcast.h"
 #include "kernels/common/parallel.h"
 #include "kernels/gemm/compute_type.h"
 #include "kernels/reference/ref_kernels.h"
@@ -95,25 +96,6 @@ Status InstanceNormTyped(RefContext& c) {
   return Status::Ok();
 }
 
-// For each element of a tensor of `target` sizes, the index of the element of a tensor of
-// `param` sizes that numpy broadcasting pairs it with (param dims align right; size-1 dims repeat).
-std::vector<int64_t> BroadcastIndexMap(const std::vector<int64_t>& param, const std::vector<int64_t>& target) {
-  std::vector<int64_t> map(static_cast<size_t>(Numel(target)));
-  const size_t lead = target.size() - param.size();
-  for (int64_t t = 0; t < static_cast<int64_t>(map.size()); ++t) {
-    int64_t rest = t, index = 0, stride = 1;
-    for (size_t d = target.size(); d-- > lead;) {
-      const int64_t pos = rest % target[d];
-      rest /= target[d];
-      const int64_t size = param[d - lead];
-      index += (size == 1 ? 0 : pos) * stride;
-      stride *= size;
-    }
-    map[t] = index;
-  }
-  return map;
-}
-
 template <typename T>
 Status LayerNormTyped(RefContext& c) {
   const std::vector<int64_t>& xs = c.inputs[0].sizes;
@@ -126,7 +108,7 @@ Status LayerNormTyped(RefContext& c) {
   const std::vector<int64_t> inner_sizes(xs.begin() + axis, xs.end());
   auto index_map = [&](const TensorView& v) {
     const bool per_row = v.rank() <= inner_sizes.size();
-    return std::make_pair(per_row, BroadcastIndexMap(v.sizes, per_row ? inner_sizes : xs));
+    return std::make_pair(per_row, BroadcastOffsets(per_row ? inner_sizes : xs, v.sizes));
   };
   const auto [scale_per_row, scale_index] = index_map(c.inputs[1]);
   const bool has_bias = c.has_input(2);
