@@ -59,6 +59,20 @@ int64_t BroadcastIndexer::InputOffset(size_t k, int64_t out_index) const {
   return offset;
 }
 
+Expected<BroadcastIndexer> BroadcastIndexer::Make(const TensorView& out, const std::vector<TensorView>& inputs) {
+  std::vector<std::vector<int64_t>> sizes;
+  sizes.reserve(inputs.size());
+  for (const TensorView& v : inputs) sizes.push_back(v.sizes);
+  return Make(out.sizes, sizes);
+}
+
+std::vector<int64_t> BroadcastIndexer::steps() const {
+  std::vector<int64_t> out;
+  out.reserve(strides_.size());
+  for (size_t k = 0; k < strides_.size(); ++k) out.push_back(step(k));
+  return out;
+}
+
 std::vector<int64_t> BroadcastOffsets(const std::vector<int64_t>& out_sizes, const std::vector<int64_t>& in_sizes,
                                       int64_t element_stride) {
   std::vector<int64_t> offsets(static_cast<size_t>(Numel(out_sizes)));

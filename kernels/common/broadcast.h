@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ir/status.h"
+#include "ir/tensor.h"
 #include "kernels/common/parallel.h"
 
 namespace mrt {
@@ -32,12 +33,15 @@ class BroadcastIndexer {
   // output's or 1). The error names the offending input and dim.
   static Expected<BroadcastIndexer> Make(const std::vector<int64_t>& out_sizes,
                                          const std::vector<std::vector<int64_t>>& input_sizes);
+  // The same from views: `out`'s sizes and each input's.
+  static Expected<BroadcastIndexer> Make(const TensorView& out, const std::vector<TensorView>& inputs);
 
   size_t num_inputs() const { return strides_.size(); }
   int64_t numel() const { return numel_; }
   int64_t inner_size() const { return sizes_.back(); }  // length of a full run
   // Step of input k along a run: 1 when it walks with the output, 0 when broadcast along it.
   int64_t step(size_t k) const { return strides_[k].back(); }
+  std::vector<int64_t> steps() const;  // step(k) of every input, for hoisting out of run loops
 
   // Offset in input k of output element `out_index` (row-major); random access, for clarity
   // and for tests. Kernels use ForEachRun.

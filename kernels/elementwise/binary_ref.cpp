@@ -151,15 +151,10 @@ Status FoldInputs(const std::vector<TensorView>& ins, const TensorView& out, Ste
   using Tr = DTypeTraits<D>;
   using S = typename Tr::Storage;
   using C = typename Tr::Compute;
-  std::vector<std::vector<int64_t>> sizes;
   std::vector<const S*> data;
-  for (const TensorView& v : ins) {
-    sizes.push_back(v.sizes);
-    data.push_back(v.as<const S>());
-  }
-  MRT_ASSIGN_OR_RETURN(const BroadcastIndexer ix, BroadcastIndexer::Make(out.sizes, sizes));
-  std::vector<int64_t> steps(ins.size());
-  for (size_t k = 0; k < ins.size(); ++k) steps[k] = ix.step(k);
+  for (const TensorView& v : ins) data.push_back(v.as<const S>());
+  MRT_ASSIGN_OR_RETURN(const BroadcastIndexer ix, BroadcastIndexer::Make(out, ins));
+  const std::vector<int64_t> steps = ix.steps();
   S* y = out.as<S>();
   ParallelForEachRun(ix, [&](int64_t o, int64_t n, const int64_t* off) {
     for (int64_t j = 0; j < n; ++j) {

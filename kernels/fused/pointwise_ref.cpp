@@ -96,15 +96,10 @@ class Interpreter {
 template <DType D>
 Status RunProgram(const PointwiseProgram& p, const std::vector<TensorView>& ins, const TensorView& out) {
   using S = typename ew::DTypeTraits<D>::Storage;
-  std::vector<std::vector<int64_t>> sizes;
   std::vector<const S*> data;
-  for (const TensorView& v : ins) {
-    sizes.push_back(v.sizes);
-    data.push_back(v.as<const S>());
-  }
-  MRT_ASSIGN_OR_RETURN(const BroadcastIndexer ix, BroadcastIndexer::Make(out.sizes, sizes));
-  std::vector<int64_t> steps(ins.size());
-  for (size_t k = 0; k < ins.size(); ++k) steps[k] = ix.step(k);
+  for (const TensorView& v : ins) data.push_back(v.as<const S>());
+  MRT_ASSIGN_OR_RETURN(const BroadcastIndexer ix, BroadcastIndexer::Make(out, ins));
+  const std::vector<int64_t> steps = ix.steps();
   S* y = out.as<S>();
   // Longer programs do more work per element: smaller chunks still amortize the threading.
   const int64_t grain = std::max<int64_t>(kBlock * 4, (int64_t{1} << 16) / static_cast<int64_t>(p.code.size()));
