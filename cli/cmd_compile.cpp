@@ -12,6 +12,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/gpu_backend.h"
 #include "runtime/compiler.h"
 
 namespace mrt::cli {
@@ -21,9 +22,10 @@ namespace {
 constexpr std::string_view kName = "compile";
 
 struct CompileCliOptions {
-  std::string model, output, device = "cpu", report;
+  std::string model, output, device, report;  // device "": DefaultDevice()
   std::vector<std::string> shapes, disabled_passes;
   bool verbose = false, no_memory_plan = false;
+  GpuCompileOptions gpu;
 };
 
 // The command line as the user typed it (Linux: /proc/self/cmdline), else rebuilt from options.
@@ -129,7 +131,16 @@ Status WriteReport(const std::string& path, const nlohmann::json& report) {
   return Status::Ok();
 }
 
-Status Execute(const CompileCliOptions& opt) {
+Status CheckGpuFlags(const CompileCliOptions& opt) {
+  if (opt.device == "cuda") return Status::Ok();
+  const char* flag = opt.gpu.fp16 ? "--fp16" : opt.gpu.no_tf32 ? "--no-tf32" : !opt.gpu.timing_cache.empty() ? "--timing-cache" : nullptr;
+  if (flag) return Status::Errorf("{} applies to --device cuda, but this plan is for --device {}", flag, opt.device);
+  return Status::Ok();
+}
+
+Status Execute(CompileCliOptions opt) {
+  if (opt.device.empty()) opt.device = DefaultDevice();
+  MRT_RETURN_IF_ERROR(CheckGpuFlags(opt));
   std::error_code ec;
   if (std::filesystem::exists(opt.output, ec) && std::filesystem::equivalent(opt.model, opt.output, ec))
     return Status::Errorf("-o {}: that is the model itself; choose another output file", opt.output);
@@ -140,16 +151,30 @@ Status Execute(const CompileCliOptions& opt) {
   options.disabled_passes.insert(opt.disabled_passes.begin(), opt.disabled_passes.end());
   options.memory_plan = !opt.no_memory_plan;
   options.verbose = opt.verbose;
+  opt.gpu.verbose = opt.verbose;
   options.log = &std::cerr;
   options.command_line = CommandLine(opt);
   options.writer_version = std::string(kVersion);
+  options.resolve_target = ResolveTarget;
   MRT_RETURN_IF_ERROR(CheckModelFile(opt.model));
   MRT_ASSIGN_OR_RETURN(CompileResult result, CompileModel(options));
+  nlohmann::json gpu_report;
+  if (opt.device == "cuda") {
+    MRT_ASSIGN_OR_RETURN(gpu_report, BuildForGpu(result, opt.gpu));
+  }
 
   const int64_t write_start = NowNs();
   MRT_RETURN_IF_ERROR(plan::WritePlanFile(opt.output, result.plan));
   const double write_ms = MsSince(write_start);
-  if (!opt.report.empty()) MRT_RETURN_IF_ERROR(WriteReport(opt.report, ReportJson(opt, result, write_ms)));
+  if (!opt.report.empty()) {
+    nlohmann::json report = ReportJson(opt, result, write_ms);
+    if (!gpu_report.is_null()) {
+      report["gpu"] = gpu_report;
+      for (const char* key : {"build_seconds", "timing_cache", "families", "layout", "precision"})
+        report[key] = gpu_report[key];
+    }
+    MRT_RETURN_IF_ERROR(WriteReport(opt.report, report));
+  }
   PrintSummary(opt, result, write_ms);
   return Status::Ok();
 }
@@ -163,8 +188,13 @@ Command MakeCompileCommand() {
     CLI::App* s = app.add_subcommand(std::string(kName), "Optimize an ONNX model and write a plan file");
     s->add_option("model", opt->model, "The model: an .onnx file")->required();
     s->add_option("-o,--output", opt->output, "The plan file to write")->required();
-    s->add_option("--device", opt->device, "What the plan runs on: cpu (reference kernels) or cuda")
-        ->check(CLI::IsMember({"cpu", "cuda"}))
+    s->add_option("--device", opt->device, "What the plan runs on: cpu (reference kernels) or cuda (default when a GPU is present)")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
+    s->add_flag("--fp16", opt->gpu.fp16, "cuda: compute in FP16 (FP32 accumulation; I/O stays FP32)");
+    s->add_flag("--no-tf32", opt->gpu.no_tf32, "cuda: strict FP32 (no TF32 tensor-core math)");
+    s->add_option("--timing-cache", opt->gpu.timing_cache, "cuda: read and update measured tactic times in FILE");
+    s->add_option("--layout", opt->gpu.layout, "cuda: activation layout: auto (timed), nchw or nhwc")
+        ->check(CLI::IsMember({"auto", "nchw", "nhwc"}))
         ->capture_default_str();
     s->add_option("--shapes", opt->shapes, "Sizes of dynamic inputs: NAME:1x3x640x640[,NAME:DIMS...]")
         ->allow_extra_args(false);
@@ -172,7 +202,7 @@ Command MakeCompileCommand() {
         ->allow_extra_args(false);
     s->add_flag("--no-memory-plan", opt->no_memory_plan, "Give every tensor its own memory (no reuse)");
     s->add_option("--report", opt->report, "Write what the optimizer did as JSON to FILE");
-    s->add_flag("--verbose,-v", opt->verbose, "Log every rewrite on stderr");
+    s->add_flag("--verbose,-v", opt->verbose, "Log every rewrite (and, for cuda, every tactic timing) on stderr");
     *sub = s;
   };
   auto run = [opt] {

@@ -3,6 +3,7 @@
 // per node (ir/dump.h). For a plan file also its header (versions,
 // target, build record), fusions, memory plan and section table; no GPU needed.
 #include <ctime>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "ir/onnx/importer.h"
 #include "runtime/compiler.h"
 #include "runtime/plan/plan_format.h"
+#include "runtime/plan/tactic_section.h"
 
 namespace mrt::cli {
 
@@ -119,6 +121,25 @@ void PrintPlanFusions(const plan::Plan& p) {
   }
 }
 
+// A CUDA plan's tactics: the family counts, and each layer's tactic in the dump below.
+Status PrintPlanTactics(plan::Plan& p) {
+  if (p.tactics.empty()) return Status::Ok();
+  MRT_ASSIGN_OR_RETURN(plan::TacticTable table, plan::DecodeTacticTable(p.tactics));
+  std::map<std::string, int> families;
+  float total_ms = 0;
+  for (const plan::LayerTactic& l : table.layers) {
+    if (l.node < p.graph.nodes().size()) p.graph.node(static_cast<NodeId>(l.node)).tactic = l.tactic;
+    if (l.tactic.empty()) continue;
+    ++families[l.family];
+    total_ms += l.median_ms;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [family, n] : families) parts.push_back(fmt::format("{} {}", family, n));
+  fmt::print("\ntactics:  layout {}, precision {}; {}; {:.3f} ms summed over layers as timed by the builder\n",
+             table.layout, table.precision, fmt::join(parts, ", "), total_ms);
+  return Status::Ok();
+}
+
 // Reads the plan without checking its target, so a plan for any device can be inspected here.
 Status InspectPlan(const std::string& path) {
   MRT_ASSIGN_OR_RETURN(plan::Plan p, plan::ReadPlanFile(path));
@@ -126,6 +147,7 @@ Status InspectPlan(const std::string& path) {
   PrintPlanOptimization(p);
   PrintPlanSections(p);
   PrintPlanFusions(p);
+  MRT_RETURN_IF_ERROR(PrintPlanTactics(p));
   fmt::print("\nlayers:\n{}", Dump(p.graph));
   return Status::Ok();
 }

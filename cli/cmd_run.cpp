@@ -8,6 +8,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/gpu_backend.h"
+#include "runtime/latency_stats.h"
 #include "ir/dump.h"
 #include "ir/onnx/importer.h"
 #include "runtime/npy.h"
@@ -22,12 +24,14 @@ constexpr std::string_view kName = "run";
 
 struct RunOptions {
   std::string model;
-  std::string device = "cpu";
+  std::string device;  // "": the plan's device, or DefaultDevice() for a model
   std::vector<std::string> inputs;  // NAME=FILE.npy
   std::vector<std::string> shapes;  // trtexec --shapes syntax
   std::string output_dir;
   uint64_t seed = 1;
   bool verbose = false;
+  GpuRunOptions gpu;     // --iterations, --warmup, --cuda-graph, --profile, --json
+  GpuCompileOptions compile;  // a model run on cuda is compiled in memory first (--fp16, --no-tf32)
 };
 
 struct InputFile {
@@ -120,7 +124,7 @@ void PrintSummary(const RunOptions& opt, const Graph& graph, const RunResult& r)
   fmt::print("model:   {} (graph '{}', opset {}, {})\n", opt.model, graph.name, graph.opset,
              Plural(static_cast<int64_t>(graph.CountLiveNodes()), "node"));
   if (!r.plan_line.empty()) fmt::print("plan:    {}\n", r.plan_line);
-  fmt::print("device:  cpu (reference kernels)\n");
+  fmt::print("device:  {}\n", opt.device == "cuda" ? "cuda" : "cpu (reference kernels)");
   for (ValueId v : graph.inputs) {
     const std::string& name = graph.value(v).name;
     auto file = r.input_files.find(name);
@@ -175,6 +179,38 @@ Status ExecuteOnnx(const RunOptions& opt, const std::vector<InputFile>& files, c
   return FinishRun(opt, graph, r);
 }
 
+// A model on the GPU: compiled in memory (as 'mini-rt compile --device cuda' would), then run.
+Status ExecuteOnnxOnGpu(const RunOptions& opt, const std::vector<InputFile>& files, const ShapeMap& shapes) {
+  MRT_RETURN_IF_ERROR(CheckModelFile(opt.model));
+  RunResult r;
+  r.load_what = "build";
+  const int64_t build_start = NowNs();
+  CompileOptions options;
+  options.model_path = opt.model;
+  options.input_shapes = shapes;
+  options.device = "cuda";
+  options.resolve_target = ResolveTarget;
+  options.writer_version = std::string(kVersion);
+  MRT_ASSIGN_OR_RETURN(CompileResult compiled, CompileModel(options));
+  MRT_ASSIGN_OR_RETURN(nlohmann::json ignored, BuildForGpu(compiled, opt.compile));
+  r.load_ms = MsSince(build_start);
+  const Graph& graph = compiled.plan.graph;
+  MRT_RETURN_IF_ERROR(PrepareInputs(opt, graph, files, shapes, r));
+  const int64_t run_start = NowNs();
+  MRT_RETURN_IF_ERROR(RunOnGpu(compiled.plan, r.inputs, opt.gpu, r.outputs));
+  r.run_ms = MsSince(run_start);
+  return FinishRun(opt, graph, r);
+}
+
+Status CheckGpuFlags(const RunOptions& opt) {
+  if (opt.device != "cpu") return Status::Ok();
+  const char* flag = opt.gpu.cuda_graph ? "--cuda-graph" : opt.gpu.profile ? "--profile"
+                   : !opt.gpu.json_path.empty() ? "--json" : opt.gpu.iterations ? "--iterations"
+                   : opt.compile.fp16 ? "--fp16" : nullptr;
+  if (flag) return Status::Errorf("{} applies to --device cuda, not --device cpu", flag);
+  return Status::Ok();
+}
+
 // A plan runs where it was built for (the reader checks the target), with its own memory plan:
 // the arena laid out at compile time. A plan without one (shapes that were not static at compile
 // time) runs with one tensor per value.
@@ -182,8 +218,13 @@ Status ExecutePlan(const RunOptions& opt, const std::vector<InputFile>& files, c
   RunResult r;
   r.load_what = "load";
   const int64_t load_start = NowNs();
-  MRT_ASSIGN_OR_RETURN(plan::PlanTarget here, plan::CurrentTarget(opt.device));
-  MRT_ASSIGN_OR_RETURN(plan::Plan plan, plan::ReadPlanFile(opt.model, {.expected_target = here}));
+  MRT_ASSIGN_OR_RETURN(plan::Plan plan, plan::ReadPlanFile(opt.model));
+  const std::string device = opt.device.empty() ? plan.target.device : opt.device;
+  RunOptions resolved = opt;
+  resolved.device = device;
+  MRT_RETURN_IF_ERROR(CheckGpuFlags(resolved));
+  MRT_ASSIGN_OR_RETURN(plan::PlanTarget here, ResolveTarget(device));
+  MRT_RETURN_IF_ERROR(plan::CheckTarget(plan.target, here).WithContext(opt.model + ": "));
   r.load_ms = MsSince(load_start);
   const Graph& graph = plan.graph;
   r.plan_line = fmt::format("built by mini-rt {} from {}; memory: {}", plan.writer_version, plan.build.model_path,
@@ -193,23 +234,31 @@ Status ExecutePlan(const RunOptions& opt, const std::vector<InputFile>& files, c
   MRT_RETURN_IF_ERROR(PrepareInputs(opt, graph, files, shapes, r));
 
   const int64_t run_start = NowNs();
-  if (plan.memory) {
+  if (device == "cuda") {
+    MRT_RETURN_IF_ERROR(RunOnGpu(plan, r.inputs, opt.gpu, r.outputs));
+  } else if (plan.memory) {
     MRT_ASSIGN_OR_RETURN(r.outputs, RunReferenceInArena(graph, *plan.memory, r.inputs));
   } else {
     MRT_ASSIGN_OR_RETURN(r.outputs, RunReference(graph, r.inputs));
   }
   r.run_ms = MsSince(run_start);
-  return FinishRun(opt, graph, r);
+  RunOptions shown = opt;
+  shown.device = device;
+  return FinishRun(shown, graph, r);
 }
 
-Status Execute(const RunOptions& opt) {
-  if (opt.device == "cuda")
-    return Status::Error(
-        "--device cuda: the CUDA backend is not available in this build (no GPU support); use "
-        "--device cpu");
+Status Execute(RunOptions opt) {
+  MRT_RETURN_IF_ERROR(CheckGpuFlags(opt));
   MRT_ASSIGN_OR_RETURN(std::vector<InputFile> files, ParseInputOptions(opt.inputs));
   MRT_ASSIGN_OR_RETURN(ShapeMap shapes, ParseShapeOptions(opt.shapes));
-  return plan::IsPlanPath(opt.model) ? ExecutePlan(opt, files, shapes) : ExecuteOnnx(opt, files, shapes);
+  if (plan::IsPlanPath(opt.model)) return ExecutePlan(opt, files, shapes);
+  if (opt.device.empty()) opt.device = DefaultDevice();
+  MRT_RETURN_IF_ERROR(CheckGpuFlags(opt));
+  if (opt.device == "cuda") {
+    MRT_RETURN_IF_ERROR(ResolveTarget("cuda").status());
+    return ExecuteOnnxOnGpu(opt, files, shapes);
+  }
+  return ExecuteOnnx(opt, files, shapes);
 }
 
 }  // namespace
@@ -221,9 +270,17 @@ Command MakeRunCommand() {
     CLI::App* s =
         app.add_subcommand(std::string(kName), "Run a model on inputs from .npy files (or seeded random data)");
     s->add_option("model", opt->model, "The model: an .onnx file or a .plan from 'mini-rt compile'")->required();
-    s->add_option("--device", opt->device, "Where to run: cpu (reference kernels) or cuda")
-        ->check(CLI::IsMember({"cpu", "cuda"}))
-        ->capture_default_str();
+    s->add_option("--device", opt->device,
+                  "Where to run: cpu (reference kernels) or cuda (default: the plan's device; for a model, cuda when a GPU is present)")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
+    s->add_option("--iterations", opt->gpu.iterations, "cuda: timed iterations (with a trtexec-style summary)")
+        ->check(CLI::Range(0, 1000000));
+    s->add_option("--warmup", opt->gpu.warmup, "cuda: untimed iterations first")->check(CLI::Range(0, 1000000));
+    s->add_flag("--cuda-graph", opt->gpu.cuda_graph, "cuda: capture the enqueue once into a CUDA graph and replay it");
+    s->add_flag("--profile", opt->gpu.profile, "cuda: per-layer times (like trtexec --dumpProfile)");
+    s->add_option("--json", opt->gpu.json_path, "cuda: write the timings (and --profile layers) as JSON to FILE");
+    s->add_flag("--fp16", opt->compile.fp16, "cuda, .onnx models: build in FP16 before running");
+    s->add_flag("--no-tf32", opt->compile.no_tf32, "cuda, .onnx models: strict FP32");
     s->add_option("--input", opt->inputs, "An input tensor: NAME=FILE.npy (repeatable)")->allow_extra_args(false);
     s->add_option("--shapes", opt->shapes, "Sizes of dynamic inputs: NAME:1x3x640x640[,NAME:DIMS...]")
         ->allow_extra_args(false);

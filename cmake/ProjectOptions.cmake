@@ -19,13 +19,41 @@ set(CMAKE_INSTALL_RPATH "$ORIGIN")
 
 # mrt_library(NAME DIR [DEPS ...]): one static library per folder, sources globbed so adding a
 # file needs no CMake edit.
+# Host files that need CUDA headers end in _cuda.cpp, _cudnn.cpp or _cublas.cpp; they build into
+# the CUDA libraries (mrt_cuda_library) with the .cu files, never into the CPU-only ones.
+set(MRT_GPU_HOST_FILE_REGEX "_(cuda|cudnn|cublas)\\.cpp$")
+
 function(mrt_library name)
   cmake_parse_arguments(ARG "" "" "DIRS;DEPS" ${ARGN})
   set(srcs)
   foreach(d ${ARG_DIRS})
     file(GLOB s CONFIGURE_DEPENDS ${d}/*.cpp)
+    list(FILTER s EXCLUDE REGEX ${MRT_GPU_HOST_FILE_REGEX})
     list(APPEND srcs ${s})
   endforeach()
   add_library(${name} STATIC ${srcs})
   target_link_libraries(${name} PUBLIC mrt_options ${ARG_DEPS})
+endfunction()
+
+# mrt_cuda_library(NAME DIRS ... [DEPS ...]): the CUDA side of a folder: its .cu files and its
+# *_cuda.cpp / *_cudnn.cpp / *_cublas.cpp host files. A folder with none yields an interface
+# library, so dependents need not know which families have GPU code yet.
+function(mrt_cuda_library name)
+  cmake_parse_arguments(ARG "" "" "DIRS;DEPS" ${ARGN})
+  set(srcs)
+  foreach(d ${ARG_DIRS})
+    file(GLOB cu CONFIGURE_DEPENDS ${d}/*.cu)
+    file(GLOB host CONFIGURE_DEPENDS ${d}/*.cpp)
+    list(FILTER host INCLUDE REGEX ${MRT_GPU_HOST_FILE_REGEX})
+    list(APPEND srcs ${cu} ${host})
+  endforeach()
+  if(srcs)
+    add_library(${name} STATIC ${srcs})
+    target_link_libraries(${name} PUBLIC mrt_options ${ARG_DEPS})
+    set_target_properties(${name} PROPERTIES CUDA_SEPARABLE_COMPILATION OFF POSITION_INDEPENDENT_CODE OFF)
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -lineinfo -Xptxas=-warn-spills>)
+  else()
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE mrt_options ${ARG_DEPS})
+  endif()
 endfunction()

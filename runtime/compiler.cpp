@@ -116,7 +116,8 @@ std::map<std::string, int64_t> OpCounts(const Graph& graph) {
 Expected<CompileResult> CompileModel(const CompileOptions& opt) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  MRT_ASSIGN_OR_RETURN(plan::PlanTarget target, plan::CurrentTarget(opt.device));
+  MRT_ASSIGN_OR_RETURN(plan::PlanTarget target,
+                       opt.resolve_target ? opt.resolve_target(opt.device) : plan::CurrentTarget(opt.device));
   MRT_RETURN_IF_ERROR(CheckPassNames(opt.disabled_passes));
 
   MRT_ASSIGN_OR_RETURN(const std::string model_bytes, ReadModelBytes(opt.model_path));

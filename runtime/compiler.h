@@ -3,6 +3,7 @@
 // plus the numbers the summary and the --report JSON show.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <set>
@@ -24,6 +25,9 @@ struct CompileOptions {
   std::ostream* log = nullptr;  // where --verbose lines go
   std::string command_line;     // recorded in the plan's build record
   std::string writer_version;   // mini-rt's version string
+  // How to find the target for `device` (the CUDA CLI passes the GPU runtime's); unset:
+  // plan::CurrentTarget, which knows only the CPU.
+  std::function<Expected<plan::PlanTarget>(std::string_view device)> resolve_target;
 };
 
 // Rewrites split by what they did: fusions (by kind), and the folding and elimination counts.

@@ -56,6 +56,8 @@ inline constexpr size_t kSectionAlignment = 64;  // sections and each weight ten
 // The CPU reference backend's version: bump it when a reference kernel's numerics or the
 // meaning of an op or attribute in the graph section changes, so older plans are rebuilt.
 inline constexpr uint32_t kReferenceBackendVersion = 1;
+// The CUDA backend's version: bump it when a tactic's kernel, packing or name changes meaning.
+inline constexpr uint32_t kCudaBackendVersion = 1;
 
 enum class SectionKind : uint32_t {
   kGraph = 1,

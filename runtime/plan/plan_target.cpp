@@ -63,7 +63,8 @@ std::string DescribeTarget(const PlanTarget& t) {
 
 Status CheckTarget(const PlanTarget& built, const PlanTarget& here) {
   PlanTarget built_cmp = built, here_cmp = here;
-  built_cmp.host_arch = here_cmp.host_arch = "";  // informational only
+  built_cmp.host_arch = here_cmp.host_arch = "";      // informational only
+  built_cmp.device_name = here_cmp.device_name = "";  // same architecture and libraries run the same kernels
   if (built_cmp == here_cmp) return Status::Ok();
   std::string fix = "rerun 'mini-rt compile'";
   if (built.device != here.device) fix += " with --device " + here.device;

@@ -1,5 +1,7 @@
 #include "tests/support/test_support.h"
 
+#include <cstdlib>
+
 #include <cmath>
 #include <random>
 
@@ -146,6 +148,11 @@ Expected<std::vector<ValueInfo>> InferOneNode(OpKind op, std::vector<ValueInfo> 
 }
 
 std::string TestDataPath(const std::string& relative) { return std::string(MRT_TEST_DATA_DIR) + "/" + relative; }
-std::string ModelsPath(const std::string& relative) { return std::string(MRT_MODELS_DIR) + "/" + relative; }
+// $MRT_MODELS_DIR overrides the build-time folder (the GPU machine runs binaries built here on
+// a copy of the tree at another path).
+std::string ModelsPath(const std::string& relative) {
+  const char* env = std::getenv("MRT_MODELS_DIR");
+  return std::string(env && *env ? env : MRT_MODELS_DIR) + "/" + relative;
+}
 
 }  // namespace mrt::testing

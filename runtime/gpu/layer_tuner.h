@@ -1,0 +1,43 @@
+// Tunes every layer of one graph: enumerates the tactics of each node, times those the timing
+// cache does not know on scratch buffers of the layer's shapes, and keeps the fastest.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/gpu/tactic.h"
+#include "runtime/gpu/tactic_timer.h"
+#include "runtime/gpu/timing_cache.h"
+
+namespace mrt::gpu {
+
+struct LayerChoice {
+  std::unique_ptr<Tactic> tactic;  // null for a layer that launches nothing (a view)
+  float ms = 0;
+  int candidates = 0;
+};
+
+struct TuneStats {
+  int64_t timed = 0, cache_hits = 0, refused = 0;
+};
+
+struct TuneContext {
+  GpuResources* resources = nullptr;
+  cudaStream_t stream = nullptr;
+  TacticTimer* timer = nullptr;
+  TimingCache* cache = nullptr;
+  MathOptions math;
+  bool verbose = false;
+  std::ostream* log = nullptr;
+  bool progress = false;
+  std::string progress_label;  // "nhwc" / "nchw"
+  size_t max_workspace = size_t{256} << 20;
+  TuneStats stats;
+};
+
+// One choice per node of `graph` (in node order). The graph must have static shapes.
+Expected<std::vector<LayerChoice>> TuneGraph(const Graph& graph, TuneContext& ctx);
+
+}  // namespace mrt::gpu
