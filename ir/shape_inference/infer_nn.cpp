@@ -2,6 +2,7 @@
 // pooling. Spatial output sizes come from ResolveWindow / ResolveTransposedWindow
 // (infer_nn_window.h), which the reference kernels use too.
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 
 #include "ir/shape_inference/infer_fns.h"
@@ -123,6 +124,49 @@ Status InferConvLike(InferContext& c, bool transposed) {
   return Status::Ok();
 }
 
+// The internal attribute channels_last (passes/layout_nhwc.cpp sets it; ONNX cannot): 1 means X,
+// Y (and FusedConv's Z) are NHWC [N, H, W, C] instead of NCHW; W, B and the window attributes
+// keep their ONNX meaning. Only 2-D ops (rank-4 X) support it.
+constexpr std::array<size_t, 4> kNhwcToNchw = {0, 3, 1, 2};  // nchw.dim[i] = nhwc.dim[perm[i]]
+constexpr std::array<size_t, 4> kNchwToNhwc = {0, 2, 3, 1};
+
+Shape Permute4(const Shape& s, const std::array<size_t, 4>& perm) {
+  if (s.unknown_rank()) return Unknown(4);
+  return Shape{s[perm[0]], s[perm[1]], s[perm[2]], s[perm[3]]};
+}
+
+// Runs the NCHW inference `nchw` on X permuted NHWC -> NCHW when channels_last = 1 and permutes
+// every output back: Y_nhwc = Y_nchw with dims (0, 2, 3, 1).
+Status InferMaybeChannelsLast(InferContext& c, InferShapeFn nchw) {
+  const int64_t channels_last = c.attrs().GetInt("channels_last", 0);
+  if (channels_last == 0) return nchw(c);
+  if (channels_last != 1) return c.Error("channels_last {} must be 0 or 1", channels_last);
+  const Shape& x = c.shape(0);
+  if (!x.unknown_rank() && x.rank() != 4)
+    return c.Error("channels_last = 1 needs a 2-D op on an NHWC X of rank 4, got X {}", x.ToString());
+  if (c.num_outputs() > 1) return c.Error("channels_last = 1 does not support MaxPool's Indices output");
+  std::vector<ValueInfo> inputs;
+  for (size_t i = 0; i < c.num_inputs(); ++i) {
+    if (!c.has_input(i))
+      inputs.emplace_back();
+    else if (i == 0)
+      inputs.push_back(ValueInfo{c.dtype(0), Permute4(x, kNhwcToNchw), nullptr});
+    else
+      inputs.push_back(ValueInfo{c.dtype(i), c.shape(i), c.value(i)});
+  }
+  InferContext inner(c.node(), std::move(inputs), c.num_outputs());
+  MRT_RETURN_IF_ERROR(nchw(inner));
+  const ValueInfo& y = inner.outputs()[0];
+  if (!y.shape.unknown_rank() && y.shape.rank() != 4)
+    return c.Error("channels_last = 1 needs a 2-D window, got output rank {}", y.shape.rank());
+  c.SetOutput(0, y.dtype, Permute4(y.shape, kNchwToNhwc));
+  return Status::Ok();
+}
+
+Status ConvNchw(InferContext& c) { return InferConvLike(c, /*transposed=*/false); }
+Status PoolNchw(InferContext& c);
+Status GlobalPoolNchw(InferContext& c);
+
 // Two dims that must agree (a contraction dim): an error when both are static and differ.
 Status CheckSameDim(const InferContext& c, const Dim& a, const Dim& b, const Shape& sa, const Shape& sb) {
   if (a.is_static() && b.is_static() && a.size != b.size)
@@ -132,9 +176,12 @@ Status CheckSameDim(const InferContext& c, const Dim& a, const Dim& b, const Sha
 
 }  // namespace
 
-Status Conv(InferContext& c) { return InferConvLike(c, /*transposed=*/false); }
+Status Conv(InferContext& c) { return InferMaybeChannelsLast(c, ConvNchw); }
 
-Status ConvTranspose(InferContext& c) { return InferConvLike(c, /*transposed=*/true); }
+Status ConvTranspose(InferContext& c) {
+  if (c.attrs().GetInt("channels_last", 0) != 0) return c.Error("channels_last is not supported on ConvTranspose");
+  return InferConvLike(c, /*transposed=*/true);
+}
 
 // Y[M, N] = alpha * op(A)[M, K] * op(B)[K, N] + beta * C, C broadcast (unidirectionally) to [M, N].
 Status Gemm(InferContext& c) {
@@ -254,8 +301,14 @@ Status LayerNormalization(InferContext& c) {
   return Status::Ok();
 }
 
+Status Pool(InferContext& c) { return InferMaybeChannelsLast(c, PoolNchw); }
+
+Status GlobalPool(InferContext& c) { return InferMaybeChannelsLast(c, GlobalPoolNchw); }
+
+namespace {
+
 // MaxPool / AveragePool: X [N, C, D...] -> [N, C, out...]; MaxPool's Indices are i64 alike.
-Status Pool(InferContext& c) {
+Status PoolNchw(InferContext& c) {
   const bool is_max = c.node().op == OpKind::kMaxPool;
   if (is_max)
     MRT_RETURN_IF_ERROR(
@@ -282,7 +335,7 @@ Status Pool(InferContext& c) {
 }
 
 // GlobalAveragePool / GlobalMaxPool: X [N, C, D...] -> [N, C, 1, ...].
-Status GlobalPool(InferContext& c) {
+Status GlobalPoolNchw(InferContext& c) {
   MRT_RETURN_IF_ERROR(CheckDType(c, 0, kFloatTypes));
   Shape y = c.shape(0);
   if (!y.unknown_rank()) {
@@ -292,5 +345,7 @@ Status GlobalPool(InferContext& c) {
   c.SetOutput(0, c.dtype(0), std::move(y));
   return Status::Ok();
 }
+
+}  // namespace
 
 }  // namespace mrt::infer

@@ -4,6 +4,9 @@
 //   ConvTranspose, its adjoint (W is [C, M / group, k...]):
 //     Y[n, g*Mg .. +Mg] = col2im(W[g*Cg .. +Cg, Mg * k]^T x X[n, g*Cg .. +Cg, :]) + B
 // A 1x1, stride-1, unpadded Conv multiplies X directly (its im2col is X itself).
+// channels_last = 1 (internal, set by passes/layout_nhwc.cpp): X and Y are NHWC; the reference
+// transposes X to NCHW, runs the NCHW computation and transposes Y back (W and B keep their
+// ONNX layout), so the NHWC result is by construction the NCHW one permuted.
 #include <algorithm>
 #include <vector>
 
@@ -104,7 +107,36 @@ Status ConvTransposeTyped(RefContext& c, const Window3d& win) {
   return Status::Ok();
 }
 
+// dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]), through the reference Transpose.
+Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm) {
+  Node transpose;
+  transpose.op = OpKind::kTranspose;
+  transpose.attrs.set("perm", perm);
+  RefContext t{transpose, {src}, {dst}};
+  return Transpose(t);
+}
+
+// Runs the NCHW conv on X transposed NHWC -> NCHW and writes Y transposed back into c.outputs[0].
+Status RunConvChannelsLast(RefContext& c) {
+  const TensorView& x = c.inputs[0];
+  const TensorView& y = c.outputs[0];
+  if (x.rank() != 4 || y.rank() != 4)
+    return Status::Errorf("channels_last = 1 needs a 2-D Conv on NHWC X of rank 4, got X {}", SizesToString(x.sizes));
+  Tensor x_nchw(x.dtype, {x.sizes[0], x.sizes[3], x.sizes[1], x.sizes[2]});
+  Tensor y_nchw(y.dtype, {y.sizes[0], y.sizes[3], y.sizes[1], y.sizes[2]});
+  MRT_RETURN_IF_ERROR(PermuteInto(x, x_nchw.view(), {0, 3, 1, 2}));
+  RefContext nchw{c.node, {x_nchw.view(), c.inputs[1], c.has_input(2) ? c.inputs[2] : TensorView{}}, {y_nchw.view()}};
+  MRT_ASSIGN_OR_RETURN(const Window3d win, ConvWindow(nchw, /*transposed=*/false));
+  MRT_RETURN_IF_ERROR(nn::DispatchComputeType<nn::kFloatOnly>(
+      x.dtype, [&](auto tag) { return ConvTyped<typename decltype(tag)::type>(nchw, win); }));
+  return PermuteInto(y_nchw.view(), y, {0, 2, 3, 1});
+}
+
 Status RunConv(RefContext& c, bool transposed) {
+  if (c.attrs().GetInt("channels_last", 0) != 0) {
+    if (transposed) return Status::Errorf("channels_last is not supported on ConvTranspose");
+    return RunConvChannelsLast(c);
+  }
   MRT_ASSIGN_OR_RETURN(const Window3d win, ConvWindow(c, transposed));
   return nn::DispatchComputeType<nn::kFloatOnly>(c.inputs[0].dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -5,6 +5,8 @@
 // For f16 / bf16 / f64 outputs the Conv / Gemm result is rounded to the output dtype first, then
 // the epilogue runs in f32 and rounds again (a GPU epilogue keeps y in f32 in between: the
 // difference is one rounding of the output dtype).
+// channels_last = 1: Conv handles the NHWC X and Y; Z is NHWC like Y, so the elementwise epilogue
+// needs no change.
 #include <optional>
 
 #include "ir/activation.h"

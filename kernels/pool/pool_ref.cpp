@@ -8,6 +8,8 @@
 //   AveragePool: the sum of the tapped inputs over the number of taps inside the input, or with
 //                count_include_pad=1 inside the padded input [-pad_begin, in + pad_end).
 //   GlobalAveragePool / GlobalMaxPool: mean / max of each (n, c) plane, for any rank >= 3.
+// channels_last = 1 (internal, set by passes/layout_nhwc.cpp): X and Y are NHWC [N, H, W, C]; the
+// reference transposes X to NCHW, pools, and transposes Y back (no Indices output then).
 #include <algorithm>
 #include <limits>
 #include <vector>
@@ -151,28 +153,59 @@ Status GlobalPoolTyped(RefContext& c, bool average) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Status MaxPool(RefContext& c) {
+Status MaxPoolNchw(RefContext& c) {
   MRT_ASSIGN_OR_RETURN(const Window3d w, PoolWindow(c));
   return nn::DispatchComputeType<nn::kWithInt8>(
       c.inputs[0].dtype, [&](auto tag) { return MaxPoolTyped<typename decltype(tag)::type>(c, w); });
 }
 
-Status AveragePool(RefContext& c) {
+Status AveragePoolNchw(RefContext& c) {
   MRT_ASSIGN_OR_RETURN(const Window3d w, PoolWindow(c));
   return nn::DispatchComputeType<nn::kFloatOnly>(
       c.inputs[0].dtype, [&](auto tag) { return AveragePoolTyped<typename decltype(tag)::type>(c, w); });
 }
 
-Status GlobalAveragePool(RefContext& c) {
+Status GlobalAveragePoolNchw(RefContext& c) {
   return nn::DispatchComputeType<nn::kFloatOnly>(
       c.inputs[0].dtype, [&](auto tag) { return GlobalPoolTyped<typename decltype(tag)::type>(c, true); });
 }
 
-Status GlobalMaxPool(RefContext& c) {
+Status GlobalMaxPoolNchw(RefContext& c) {
   return nn::DispatchComputeType<nn::kFloatOnly>(
       c.inputs[0].dtype, [&](auto tag) { return GlobalPoolTyped<typename decltype(tag)::type>(c, false); });
 }
+
+// dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]), through the reference Transpose.
+Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm) {
+  Node transpose;
+  transpose.op = OpKind::kTranspose;
+  transpose.attrs.set("perm", perm);
+  RefContext t{transpose, {src}, {dst}};
+  return Transpose(t);
+}
+
+// Runs `nchw` directly, or with channels_last = 1 on X transposed NHWC -> NCHW, writing its
+// output transposed back: Y_nhwc[n, h, w, c] = Y_nchw[n, c, h, w].
+Status RunMaybeChannelsLast(RefContext& c, RefKernelFn nchw) {
+  if (c.attrs().GetInt("channels_last", 0) == 0) return nchw(c);
+  const TensorView& x = c.inputs[0];
+  const TensorView& y = c.outputs[0];
+  if (x.rank() != 4 || y.rank() != 4)
+    return Status::Errorf("channels_last = 1 needs a 2-D pool on NHWC X of rank 4, got X {}", SizesToString(x.sizes));
+  if (c.outputs.size() > 1) return Status::Errorf("channels_last = 1 does not support MaxPool's Indices output");
+  Tensor x_nchw(x.dtype, {x.sizes[0], x.sizes[3], x.sizes[1], x.sizes[2]});
+  Tensor y_nchw(y.dtype, {y.sizes[0], y.sizes[3], y.sizes[1], y.sizes[2]});
+  MRT_RETURN_IF_ERROR(PermuteInto(x, x_nchw.view(), {0, 3, 1, 2}));
+  RefContext inner{c.node, {x_nchw.view()}, {y_nchw.view()}};
+  MRT_RETURN_IF_ERROR(nchw(inner));
+  return PermuteInto(y_nchw.view(), y, {0, 2, 3, 1});
+}
+
+}  // namespace
+
+Status MaxPool(RefContext& c) { return RunMaybeChannelsLast(c, MaxPoolNchw); }
+Status AveragePool(RefContext& c) { return RunMaybeChannelsLast(c, AveragePoolNchw); }
+Status GlobalAveragePool(RefContext& c) { return RunMaybeChannelsLast(c, GlobalAveragePoolNchw); }
+Status GlobalMaxPool(RefContext& c) { return RunMaybeChannelsLast(c, GlobalMaxPoolNchw); }
 
 }  // namespace mrt::ref
