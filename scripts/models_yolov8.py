@@ -92,11 +92,11 @@ def make_anchors(feats, strides, offset=0.5):
     points, stride_list = [], []
     for x, stride in zip(feats, strides):
         _, _, h, w = x.shape
-        sx = torch.arange(end=w, dtype=x.dtype) + offset
-        sy = torch.arange(end=h, dtype=x.dtype) + offset
+        sx = torch.arange(end=w, dtype=x.dtype, device=x.device) + offset
+        sy = torch.arange(end=h, dtype=x.dtype, device=x.device) + offset
         sy, sx = torch.meshgrid(sy, sx, indexing="ij")
         points.append(torch.stack((sx, sy), -1).view(-1, 2))
-        stride_list.append(torch.full((h * w, 1), stride, dtype=x.dtype))
+        stride_list.append(torch.full((h * w, 1), stride, dtype=x.dtype, device=x.device))
     return torch.cat(points), torch.cat(stride_list)
 
 
