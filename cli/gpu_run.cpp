@@ -137,7 +137,8 @@ nlohmann::json LayersJson(const gpu::ExecutionContext& ctx, const std::vector<do
     layers.push_back(row);
     if (l.family.empty()) continue;
     auto& f = families[l.family];
-    f["layers"] = f.value("layers", 0) + 1;
+    if (f.is_null()) f = {{"layers", 0}};
+    f["layers"] = f["layers"].get<int>() + 1;
     if (!ms.empty()) {
       f["time_ms"] = f.value("time_ms", 0.0) + ms[i];
       f["percent"] = total > 0 ? 100 * f["time_ms"].get<double>() / total : 0;

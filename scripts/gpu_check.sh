@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine (through the device tool), over a tree whose build/gpu-dist/ was made
-# here by scripts/gpu_dist.sh and whose models/ppocr was carried:
+# Runs on the GPU machine (through the device tool), over a tree whose build/gpu-dist/bin.tar.xz
+# was made here by scripts/gpu_dist.sh and whose models/ppocr was carried:
 #   1. exports the PyTorch models (ResNet-50, MobileNetV2, YOLOv8n) if they are not there;
 #   2. runs every GPU test (kernels against the CPU reference, the builder, real models in
 #      FP32 / TF32 / FP16) -> $OUT/gpu_tests.log and gpu_tests.xml;
@@ -11,9 +11,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/gpu-check}
 mkdir -p "$OUT"
-dist=build/gpu-dist
+dist=build/gpu-bin
+mkdir -p "$dist" && tar -xJf build/gpu-dist/bin.tar.xz -C "$dist" || { echo "no build/gpu-dist/bin.tar.xz: run scripts/gpu_dist.sh here first"; exit 2; }
 skip_sanitizer=0
-filter=()
+filter=(--gtest_filter='-*Perf*:*Bandwidth*:*PrintTactic*:*Timings*')  # timing printouts: run them by name
 for arg in "$@"; do
   case $arg in
     --skip-sanitizer) skip_sanitizer=1 ;;

@@ -9,9 +9,14 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target mini-rt mrt_gpu_tests -j"$(nproc)"
+# The two binaries are ~60 MB each (sm_90 code for every tile configuration): carried as one
+# xz archive (~33 MB) that gpu_check.sh unpacks into build/gpu-bin/.
+stage=$(mktemp -d)
+cp "$build/bin/mini-rt" "$build/tests/gpu/mrt_gpu_tests" "$stage/"
+strip --strip-debug "$stage"/*
 dist=build/gpu-dist
 rm -rf "$dist"
 mkdir -p "$dist"
-cp "$build/bin/mini-rt" "$build/tests/gpu/mrt_gpu_tests" "$dist/"
-strip --strip-debug "$dist"/*
+tar -cJf "$dist/bin.tar.xz" -C "$stage" .
+rm -rf "$stage"
 du -sh "$dist"/*

@@ -122,16 +122,22 @@ Status ExecutionContext::CreateSteps(const plan::Plan& plan, const plan::TacticT
       if (ptr == nullptr) return Status::Errorf("node '{}': value '{}' has no device storage in the plan", node.name, value.name);
       return TensorView{value.dtype, value.shape.sizes(), ptr};
     };
-    for (ValueId v : node.inputs) {
-      MRT_ASSIGN_OR_RETURN(TensorView t, view_of(v));
+    // Packed weights replace their input; the graph's copy of such a weight is not uploaded.
+    std::map<int, TensorView> packed;
+    for (const PackedPointer& p : packed_pointers_)
+      if (p.layer == i) packed[p.input] = TensorView{p.host->dtype(), p.host->sizes(), p.device};
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      if (auto it = packed.find(static_cast<int>(k)); it != packed.end()) {
+        step->inputs.push_back(it->second);
+        continue;
+      }
+      MRT_ASSIGN_OR_RETURN(TensorView t, view_of(node.inputs[k]));
       step->inputs.push_back(t);
     }
     for (ValueId v : node.outputs) {
       MRT_ASSIGN_OR_RETURN(TensorView t, view_of(v));
       step->outputs.push_back(t);
     }
-    for (const PackedPointer& p : packed_pointers_)
-      if (p.layer == i) step->inputs[p.input] = TensorView{p.host->dtype(), p.host->sizes(), p.device};
     if (!layer.tactic.empty()) {
       MRT_ASSIGN_OR_RETURN(NodeDesc desc, MakeNodeDesc(g, node, math));
       MRT_ASSIGN_OR_RETURN(step->tactic, FindTactic(desc, layer.tactic));

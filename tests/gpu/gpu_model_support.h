@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/gpu/builder.h"
+#include "runtime/input_data.h"
 #include "runtime/reference_backend.h"
 #include "tests/gpu/gpu_test_support.h"
 

@@ -68,7 +68,9 @@ TEST_P(ModelOnGpu, MatchesTheCpuReference) {
     const Closeness c = Compare(actual, expected);
     EXPECT_LE(c.relative(), p.tolerance) << m.file << " " << p.name << " output " << name << ": max abs error "
                                          << c.max_abs_error << " over max |ref| " << c.max_ref_magnitude;
-    if (p.fp16) EXPECT_GE(CosineSimilarity(actual, expected), 0.999) << name;
+    if (p.fp16) {
+      EXPECT_GE(CosineSimilarity(actual, expected), 0.999) << name;
+    }
     RecordProperty(std::string(p.name) + "_" + name + "_rel_err", std::to_string(c.relative()));
     std::printf("[ model    ] %s %s %s: rel err %.3g, layout %s, %d layers hand-written, build %.1f s\n", m.file,
                 p.name, name.c_str(), c.relative(), gpu->summary.layout.c_str(),
