@@ -15,6 +15,10 @@ if [ -n "$nv_libs" ]; then
   export LD_LIBRARY_PATH="$nv_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 export PYTHONUNBUFFERED=1
+# mini-rt as scripts/gpu_dist.sh packed it on the build machine (this machine builds nothing).
+if [ ! -x build/bin/mini-rt ] && [ -f build/gpu-dist/bin.tar.xz ]; then
+  mkdir -p build/bin && tar -xJf build/gpu-dist/bin.tar.xz -C build/bin ./mini-rt
+fi
 
 echo "[bench] $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(hostname); out: $out"
 echo "[bench] LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
