@@ -428,6 +428,18 @@ def reproduce_section(results):
     ]
 
 
+ANALYSIS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+
+
+def analysis_section():
+    """bench/analysis.md: the findings written by hand after a run (why a target was missed, what a
+    flag means). It names the run it was written for; a later run keeps it until it is rewritten."""
+    if not os.path.exists(ANALYSIS):
+        return []
+    with open(ANALYSIS) as f:
+        return [f.read().rstrip(), ""]
+
+
 def render(results):
     lines = header(results)
     lines += ["## Targets", "", "| target | mini-rt | torch.compile | status |", "| --- | --- | --- | --- |"]
@@ -443,6 +455,7 @@ def render(results):
                          f"wall {secs(c.get('wall_s'))}{hits}")
     if any(results.get("compile", {}).get(k) for k in ("cold", "warm")):
         lines.append("")
+    lines += analysis_section()
     lines += slowest_layers(results)
     models = [m for m in MODEL_ORDER if any(r.get("model") == m for r in results.get("results", []))]
     models += sorted({r.get("model") for r in results.get("results", [])} - set(models) - {None})

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <iostream>
 
 #include "cli/cli_common.h"
@@ -36,6 +38,20 @@ void PrintLayerTable(const gpu::GpuBuildSummary& s) {
   }
 }
 
+// Where a library beat every hand-written kernel, and by how much (the five largest gaps).
+void PrintHandWrittenLosses(const gpu::GpuBuildSummary& s) {
+  std::vector<const gpu::BuiltLayer*> lost;
+  for (const gpu::BuiltLayer& l : s.layers)
+    if (!l.tactic.empty() && l.family != "hand-written" && l.best_handwritten_ms > 0 && l.ms > 0) lost.push_back(&l);
+  if (lost.empty()) return;
+  std::sort(lost.begin(), lost.end(), [](auto* a, auto* b) { return a->best_handwritten_ms - a->ms > b->best_handwritten_ms - b->ms; });
+  fmt::print("hand-written kernels lost {} layers; largest gaps:\n", lost.size());
+  for (size_t i = 0; i < lost.size() && i < 5; ++i)
+    fmt::print("  {:<34} {:<10} {} {:.4f} ms vs {} {:.4f} ms ({:.2f}x)\n", lost[i]->name.substr(0, 34), lost[i]->op,
+               lost[i]->tactic, lost[i]->ms, lost[i]->best_handwritten, lost[i]->best_handwritten_ms,
+               lost[i]->best_handwritten_ms / lost[i]->ms);
+}
+
 nlohmann::json SummaryJson(const gpu::GpuBuildSummary& s) {
   nlohmann::json j;
   j["build_seconds"] = s.build_seconds;
@@ -54,7 +70,8 @@ nlohmann::json SummaryJson(const gpu::GpuBuildSummary& s) {
   j["layers"] = nlohmann::json::array();
   for (const gpu::BuiltLayer& l : s.layers)
     j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"tactic", l.tactic}, {"family", l.family}, {"ms", l.ms},
-                           {"candidates", l.candidates}});
+                           {"candidates", l.candidates}, {"best_handwritten", l.best_handwritten},
+                           {"best_handwritten_ms", l.best_handwritten_ms}});
   return j;
 }
 
@@ -79,6 +96,7 @@ Expected<nlohmann::json> BuildForGpu(CompileResult& result, const GpuCompileOpti
     launching += n;
   }
   fmt::print("tactics:  {} layers launch kernels: {}\n", launching, fmt::join(families, ", "));
+  PrintHandWrittenLosses(s);
   fmt::print("layout:   {} (tuned total: nchw {:.3f} ms, nhwc {})\n", s.layout, s.total_ms_nchw,
              s.total_ms_nhwc > 0 ? fmt::format("{:.3f} ms", s.total_ms_nhwc) : std::string("not tried"));
   fmt::print("build:    {:.1f} s, precision {}, {} tactics timed, {} from the timing cache, {} refused\n",

@@ -80,7 +80,8 @@ Expected<plan::TacticTable> MakeTacticTable(const Variant& v, const MemoryPlan& 
     const LayerChoice& c = v.choices[i];
     plan::LayerTactic layer;
     layer.node = static_cast<uint32_t>(i);
-    BuiltLayer built{node.name, std::string(OpName(node.op)), "", "", 0, c.candidates};
+    BuiltLayer built{node.name, std::string(OpName(node.op)), "", "", 0, c.candidates, c.best_handwritten,
+                     c.best_handwritten_ms};
     if (c.tactic && !LaunchesNothing(v.graph, node, mem)) {
       MRT_ASSIGN_OR_RETURN(NodeDesc desc, MakeNodeDesc(v.graph, node, math));
       layer.tactic = built.tactic = c.tactic->name();

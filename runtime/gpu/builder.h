@@ -37,6 +37,8 @@ struct BuiltLayer {
   std::string name, op, tactic, family;
   float ms = 0;
   int candidates = 0;  // tactics that ran (not refused)
+  std::string best_handwritten;   // the fastest hand-written tactic ("" when none could run)
+  float best_handwritten_ms = 0;
 };
 
 struct GpuBuildSummary {

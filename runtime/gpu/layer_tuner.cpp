@@ -122,6 +122,11 @@ Expected<LayerChoice> TuneNode(const Graph& graph, const Node& node, TuneContext
     }
     ++choice.candidates;
     if (ctx.verbose && ctx.log) *ctx.log << fmt::format("  {:<28} {:<40} {:9.4f} ms\n", node.name, name, *ms);
+    if (tactic->family() == TacticFamily::kHandWritten &&
+        (choice.best_handwritten_ms == 0 || *ms < choice.best_handwritten_ms)) {
+      choice.best_handwritten = name;
+      choice.best_handwritten_ms = *ms;
+    }
     if (*ms < best) {
       best = *ms;
       choice.tactic = std::move(tactic);

@@ -17,6 +17,9 @@ struct LayerChoice {
   std::unique_ptr<Tactic> tactic;  // null for a layer that launches nothing (a view)
   float ms = 0;
   int candidates = 0;
+  // The fastest hand-written tactic, also when another family won (how much it lost by).
+  std::string best_handwritten;
+  float best_handwritten_ms = 0;  // 0: none ran
 };
 
 struct TuneStats {
