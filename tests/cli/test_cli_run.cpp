@@ -151,7 +151,8 @@ TEST_F(CliRunTest, EveryFailureIsOneLineOnStderr) {
   ExpectOneLineError(Run("run " + relu + " --shapes x"), "run", "'x'");
   ExpectOneLineError(Run("run " + relu + " --shapes zz:1x2"), "run", "'zz'");
   ExpectOneLineError(Run("run " + relu + " --output-dir " + Quote(Path("a_file"))), "run", "a_file");
-  ExpectOneLineError(Run("run " + relu + " --device cuda"), "run", "CUDA backend is not available");
+  ExpectOneLineError(Run("run " + relu + " --device cuda"), "run", "--device cuda: ");
+  ExpectOneLineError(Run("run " + relu + " --device cuda"), "run", "; use --device cpu");
   ExpectOneLineError(Run("run " + relu + " --device tpu"), "run", "tpu");
   ExpectOneLineError(Run("run " + relu + " --seed -3"), "run", "--seed");
   ExpectOneLineError(Run("run"), "run", "model is required");
