@@ -25,10 +25,7 @@ namespace mrt::gpu {
 
 namespace {
 
-struct FwdAlgo {
-  cudnnConvolutionFwdAlgo_t algo;
-  const char* name;
-};
+using FwdAlgo = CudnnAlgo<cudnnConvolutionFwdAlgo_t>;
 
 constexpr std::array<FwdAlgo, 8> kFwdAlgos = {{
     {CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, "cudnn_conv_fwd_implicit_gemm"},
@@ -119,14 +116,10 @@ class CudnnConvForwardTactic final : public Tactic {
     const cudnnStatus_t st = cudnnGetConvolutionForwardWorkspaceSize(resources.cudnn, d_.x.get(), d_.w.get(),
                                                                      d_.conv.get(), d_.y.get(), algo_.algo,
                                                                      &workspace_bytes_);
-    if (st != CUDNN_STATUS_SUCCESS)
-      return Status::Errorf("cuDNN does not support {} for this layer: {}", algo_.name, cudnnGetErrorString(st));
+    MRT_RETURN_IF_ERROR(CudnnAlgoSupported(st, algo_.name));
     if (HeuristicRejects(resources.cudnn, d_, algo_.algo))
       return Status::Errorf("cuDNN's heuristic marks {} unsupported for this layer", algo_.name);
-    if (workspace_bytes_ > kCudnnMaxWorkspaceBytes)
-      return Status::Errorf("{} needs {} MiB of workspace (limit {} MiB)", algo_.name, workspace_bytes_ >> 20,
-                            kCudnnMaxWorkspaceBytes >> 20);
-    return Status::Ok();
+    return CudnnWorkspaceWithinLimit(workspace_bytes_, algo_.name);
   }
 
   Status Launch(const LaunchArgs& args) override {

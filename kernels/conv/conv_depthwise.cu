@@ -24,25 +24,6 @@ namespace {
 
 // ----------------------------------------------------------------------------------- kernels
 
-template <int BYTES>
-struct RawVector;
-template <>
-struct RawVector<16> {
-  using type = uint4;
-};
-template <>
-struct RawVector<8> {
-  using type = uint2;
-};
-template <>
-struct RawVector<4> {
-  using type = uint32_t;
-};
-template <>
-struct RawVector<2> {
-  using type = uint16_t;
-};
-
 // VEC consecutive elements as f32 (one aligned load of VEC * sizeof(T) bytes).
 template <typename T, int VEC>
 __device__ __forceinline__ void LoadVector(const T* p, float (&out)[VEC]) {

@@ -44,25 +44,6 @@ struct GemmShape {
   int64_t partial_stride = 0;
 };
 
-template <int BYTES>
-struct RawVector;
-template <>
-struct RawVector<16> {
-  using type = uint4;
-};
-template <>
-struct RawVector<8> {
-  using type = uint2;
-};
-template <>
-struct RawVector<4> {
-  using type = uint32_t;
-};
-template <>
-struct RawVector<2> {
-  using type = uint16_t;
-};
-
 template <typename T, int N>
 union Elements {
   typename RawVector<N * sizeof(T)>::type raw;

@@ -107,15 +107,6 @@ Status ConvTransposeTyped(RefContext& c, const Window3d& win) {
   return Status::Ok();
 }
 
-// dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]), through the reference Transpose.
-Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm) {
-  Node transpose;
-  transpose.op = OpKind::kTranspose;
-  transpose.attrs.set("perm", perm);
-  RefContext t{transpose, {src}, {dst}};
-  return Transpose(t);
-}
-
 // Runs the NCHW conv on X transposed NHWC -> NCHW and writes Y transposed back into c.outputs[0].
 Status RunConvChannelsLast(RefContext& c) {
   const TensorView& x = c.inputs[0];

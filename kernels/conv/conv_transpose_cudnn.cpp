@@ -20,10 +20,7 @@ namespace mrt::gpu {
 
 namespace {
 
-struct BwdDataAlgo {
-  cudnnConvolutionBwdDataAlgo_t algo;
-  const char* name;
-};
+using BwdDataAlgo = CudnnAlgo<cudnnConvolutionBwdDataAlgo_t>;
 
 constexpr std::array<BwdDataAlgo, 6> kBwdDataAlgos = {{
     {CUDNN_CONVOLUTION_BWD_DATA_ALGO_0, "cudnn_conv_transpose_bwd_data_algo0"},
@@ -91,12 +88,8 @@ class CudnnConvTransposeTactic final : public Tactic {
     // d_.x describes dx (the node's Y) and d_.y describes dy (the node's X).
     const cudnnStatus_t st = cudnnGetConvolutionBackwardDataWorkspaceSize(
         resources.cudnn, d_.w.get(), d_.y.get(), d_.conv.get(), d_.x.get(), algo_.algo, &workspace_bytes_);
-    if (st != CUDNN_STATUS_SUCCESS)
-      return Status::Errorf("cuDNN does not support {} for this layer: {}", algo_.name, cudnnGetErrorString(st));
-    if (workspace_bytes_ > kCudnnMaxWorkspaceBytes)
-      return Status::Errorf("{} needs {} MiB of workspace (limit {} MiB)", algo_.name, workspace_bytes_ >> 20,
-                            kCudnnMaxWorkspaceBytes >> 20);
-    return Status::Ok();
+    MRT_RETURN_IF_ERROR(CudnnAlgoSupported(st, algo_.name));
+    return CudnnWorkspaceWithinLimit(workspace_bytes_, algo_.name);
   }
 
   Status Launch(const LaunchArgs& args) override {

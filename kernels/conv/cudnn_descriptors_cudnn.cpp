@@ -26,6 +26,19 @@ bool FitsCudnnInts(const CudnnConvGeometry& g) {
   return FitsInt(g.n * g.c * g.h * g.w) && FitsInt(g.n * g.k * g.oh * g.ow) && FitsInt(g.k * g.c * g.r * g.s);
 }
 
+Status CudnnAlgoSupported(cudnnStatus_t query, const char* name) {
+  if (query != CUDNN_STATUS_SUCCESS)
+    return Status::Errorf("cuDNN does not support {} for this layer: {}", name, cudnnGetErrorString(query));
+  return Status::Ok();
+}
+
+Status CudnnWorkspaceWithinLimit(size_t workspace_bytes, const char* name) {
+  if (workspace_bytes > kCudnnMaxWorkspaceBytes)
+    return Status::Errorf("{} needs {} MiB of workspace (limit {} MiB)", name, workspace_bytes >> 20,
+                          kCudnnMaxWorkspaceBytes >> 20);
+  return Status::Ok();
+}
+
 cudnnDataType_t CudnnDataTypeOf(DType dtype) {
   switch (dtype) {
     case DType::kF16: return CUDNN_DATA_HALF;

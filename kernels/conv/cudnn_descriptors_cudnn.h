@@ -22,6 +22,18 @@ namespace mrt::gpu {
 // A tactic needing more scratch than this is refused in Setup().
 inline constexpr size_t kCudnnMaxWorkspaceBytes = size_t{256} << 20;
 
+// One cuDNN algorithm (a cudnnConvolution*Algo_t) offered as a tactic under a stable name.
+template <typename Algo>
+struct CudnnAlgo {
+  Algo algo;
+  const char* name;
+};
+
+// Setup()'s refusals of algorithm `name`: `query` (the status of its workspace-size query) says
+// cuDNN does not support it for this layer, or it needs more than kCudnnMaxWorkspaceBytes.
+Status CudnnAlgoSupported(cudnnStatus_t query, const char* name);
+Status CudnnWorkspaceWithinLimit(size_t workspace_bytes, const char* name);
+
 // Owns one cuDNN descriptor: created by Create(), destroyed with the wrapper.
 template <typename Handle, cudnnStatus_t (*kCreate)(Handle*), cudnnStatus_t (*kDestroy)(Handle)>
 class CudnnDescriptor {

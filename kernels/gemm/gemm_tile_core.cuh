@@ -224,22 +224,11 @@ __device__ __forceinline__ void MultiplyFragments(const Fragments<Shape>& f, Acc
     for (int ni = 0; ni < Shape::kMmaN; ++ni) Mma<T>::Run(acc[mi][ni], f.a[mi], f.b[ni]);
 }
 
-// The multistage pipeline, prefetching form ("_pf" tactics), overlapped at two levels:
-//   - shared memory: tiles kt+1 .. kt+stages-1 are in flight (cp.async) while tile kt is multiplied;
-//   - registers: the fragments of the next k-step are loaded before the MMAs of the current one,
-//     across tile boundaries too (the last k-step of tile kt loads the first of tile kt+1), so
-//     ldmatrix latency and the barrier hide behind MMAs.
-// Every tile commits one cp.async group (possibly empty), so "at most stages-2 groups pending"
-// always means "the next tile has landed". The barrier before reading tile kt+1 also proves that
-// every warp has finished reading tile kt (its last fragments are in registers), so the loads
-// issued right after it may refill tile kt's stage with tile kt+stages.
-template <class Shape, typename T, class LoaderA, class LoaderB>
-__device__ __forceinline__ void RunMainLoopPrefetched(LoaderA& load_a, LoaderB& load_b, int k_tiles, char* smem,
-                                                      Accumulators<Shape>& acc) {
-  constexpr int kSteps = Shape::kChunks / 2;  // k-steps of 32 bytes per tile
-  const uint32_t smem_base = SharedAddress(smem);
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int warp_m = warp / Shape::kWarpsN, warp_n = warp % Shape::kWarpsN;
+// The pipeline's prologue, the same for both main loops: acc = 0, and tiles 0 .. stages-2 in
+// flight into stages 0 .. stages-2, one cp.async group per tile (empty past k_tiles).
+template <class Shape, class LoaderA, class LoaderB>
+__device__ __forceinline__ void StartPipeline(LoaderA& load_a, LoaderB& load_b, int k_tiles, uint32_t smem_base,
+                                              Accumulators<Shape>& acc) {
 #pragma unroll
   for (int mi = 0; mi < Shape::kMmaM; ++mi)
 #pragma unroll
@@ -256,6 +245,25 @@ __device__ __forceinline__ void RunMainLoopPrefetched(LoaderA& load_a, LoaderB& 
     }
     CpAsyncCommit();
   }
+}
+
+// The multistage pipeline, prefetching form ("_pf" tactics), overlapped at two levels:
+//   - shared memory: tiles kt+1 .. kt+stages-1 are in flight (cp.async) while tile kt is multiplied;
+//   - registers: the fragments of the next k-step are loaded before the MMAs of the current one,
+//     across tile boundaries too (the last k-step of tile kt loads the first of tile kt+1), so
+//     ldmatrix latency and the barrier hide behind MMAs.
+// Every tile commits one cp.async group (possibly empty), so "at most stages-2 groups pending"
+// always means "the next tile has landed". The barrier before reading tile kt+1 also proves that
+// every warp has finished reading tile kt (its last fragments are in registers), so the loads
+// issued right after it may refill tile kt's stage with tile kt+stages.
+template <class Shape, typename T, class LoaderA, class LoaderB>
+__device__ __forceinline__ void RunMainLoopPrefetched(LoaderA& load_a, LoaderB& load_b, int k_tiles, char* smem,
+                                                      Accumulators<Shape>& acc) {
+  constexpr int kSteps = Shape::kChunks / 2;  // k-steps of 32 bytes per tile
+  const uint32_t smem_base = SharedAddress(smem);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int warp_m = warp / Shape::kWarpsN, warp_n = warp % Shape::kWarpsN;
+  StartPipeline<Shape>(load_a, load_b, k_tiles, smem_base, acc);
   int read_stage = 0, write_stage = Shape::kStages - 1;
   // Issues the next tile's loads into write_stage (a stage no warp reads any more) and commits.
   auto refill = [&](int tile) {
@@ -306,11 +314,7 @@ __device__ __forceinline__ void MultiplyStage(uint32_t stage, int warp_m, int wa
 #pragma unroll
   for (int ks = 0; ks < kSteps; ++ks) {
     if (ks + 1 < kSteps) LoadFragments<Shape, T>(tile_a, tile_b, ks + 1, warp_m, warp_n, lane, frag[(ks + 1) & 1]);
-    const Fragments<Shape>& f = frag[ks & 1];
-#pragma unroll
-    for (int mi = 0; mi < Shape::kMmaM; ++mi)
-#pragma unroll
-      for (int ni = 0; ni < Shape::kMmaN; ++ni) Mma<T>::Run(acc[mi][ni], f.a[mi], f.b[ni]);
+    MultiplyFragments<Shape, T>(frag[ks & 1], acc);
   }
 }
 
@@ -324,22 +328,7 @@ __device__ __forceinline__ void RunMainLoopPerTile(LoaderA& load_a, LoaderB& loa
   const uint32_t smem_base = SharedAddress(smem);
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int warp_m = warp / Shape::kWarpsN, warp_n = warp % Shape::kWarpsN;
-#pragma unroll
-  for (int mi = 0; mi < Shape::kMmaM; ++mi)
-#pragma unroll
-    for (int ni = 0; ni < Shape::kMmaN; ++ni)
-#pragma unroll
-      for (int j = 0; j < 4; ++j) acc[mi][ni][j] = 0.f;
-
-#pragma unroll
-  for (int s = 0; s < Shape::kStages - 1; ++s) {
-    if (s < k_tiles) {
-      const uint32_t stage = smem_base + s * Shape::kStageBytes;
-      load_a.LoadNext(stage);
-      load_b.LoadNext(stage + Shape::kStageBytesA);
-    }
-    CpAsyncCommit();
-  }
+  StartPipeline<Shape>(load_a, load_b, k_tiles, smem_base, acc);
   int read_stage = 0, write_stage = Shape::kStages - 1;
   for (int kt = 0; kt < k_tiles; ++kt) {
     CpAsyncWait<Shape::kStages - 2>();

@@ -1,5 +1,6 @@
 // Small device-side helpers shared by the .cu files: launch geometry, loading any float dtype
-// as float and storing float back, and the vector types for 16-byte accesses.
+// as float and storing float back, the vector types for 16-byte accesses, and the dispatch of
+// byte-moving launchers on the unit size. Warp and block reductions: warp_reduce.cuh.
 // .cu files include this and their own launcher header only (no fmt, no Status): launchers
 // return cudaError_t and the host-side tactic classes (*_cuda.cpp) turn that into a Status.
 #pragma once
@@ -37,5 +38,59 @@ __device__ __forceinline__ __nv_bfloat16 FromFloat<__nv_bfloat16>(float v) { ret
 
 #define MRT_GRID_STRIDE_LOOP(i, n) \
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < (n); i += int64_t(blockDim.x) * gridDim.x)
+
+// V consecutive elements of T moved as one aligned access of sizeof(T) * V bytes (16 bytes: one
+// vector load or store).
+template <typename T, int V>
+struct alignas(sizeof(T) * V) Pack {
+  T v[V];
+};
+
+// Whether p may be accessed 16 bytes at a time.
+inline bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
+
+// The unsigned type of kBytes bytes, for moving kBytes bytes (a unit of elements) as one access.
+template <int kBytes>
+struct RawVector;
+template <>
+struct RawVector<16> {
+  using type = uint4;
+};
+template <>
+struct RawVector<8> {
+  using type = uint2;
+};
+template <>
+struct RawVector<4> {
+  using type = uint32_t;
+};
+template <>
+struct RawVector<2> {
+  using type = uint16_t;
+};
+template <>
+struct RawVector<1> {
+  using type = uint8_t;
+};
+
+// Calls fn(Unit{}) with Unit = RawVector<bytes>::type for bytes 1, 2, 4, 8 or 16 (launchers of
+// kernels that move elements by their byte size); cudaErrorInvalidValue for any other size.
+template <typename Fn>
+cudaError_t WithUnitOfBytes(int bytes, Fn&& fn) {
+  switch (bytes) {
+    case 1:
+      return fn(RawVector<1>::type{});
+    case 2:
+      return fn(RawVector<2>::type{});
+    case 4:
+      return fn(RawVector<4>::type{});
+    case 8:
+      return fn(RawVector<8>::type{});
+    case 16:
+      return fn(RawVector<16>::type{});
+    default:
+      return cudaErrorInvalidValue;
+  }
+}
 
 }  // namespace mrt::gpu

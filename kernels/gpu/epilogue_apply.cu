@@ -14,11 +14,6 @@ namespace {
 // kernels
 
 template <typename T, int kWidth>
-struct alignas(sizeof(T) * kWidth) Pack {
-  T v[kWidth];
-};
-
-template <typename T, int kWidth>
 __device__ __forceinline__ void ApplyToRun(const EpilogueApplyArgs& p, T* y, const T* residual, int64_t first) {
   const T* bias = static_cast<const T*>(p.bias);
   int64_t pos = 0, channel = 0;
@@ -68,8 +63,6 @@ __global__ void EpilogueApplyKernel(const EpilogueApplyArgs p, int64_t vectors) 
 
 // ---------------------------------------------------------------------------------------------
 // launchers
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
 
 template <typename T>
 cudaError_t LaunchTyped(const EpilogueApplyArgs& a, cudaStream_t stream) {

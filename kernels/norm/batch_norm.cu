@@ -10,11 +10,6 @@ namespace mrt::gpu::norm {
 
 namespace {
 
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
-
 template <typename T, typename P, int V>
 __global__ void BatchNormInferenceKernel(BatchNormArgs a) {
   const int packs = a.elements / V;
@@ -35,8 +30,6 @@ __global__ void BatchNormInferenceKernel(BatchNormArgs a) {
     dst[i] = out;
   }
 }
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 template <typename T, typename P>
 void LaunchTyped(const BatchNormArgs& a, cudaStream_t stream) {

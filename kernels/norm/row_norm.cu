@@ -11,23 +11,12 @@
 //    pass over the row (from L2) writes y.
 // LayerNorm's scale / bias are indexed by the position in the row; InstanceNorm's by the row's
 // channel (row % channels).
-#include "kernels/gpu/cuda_kernel_util.cuh"
+#include "kernels/gpu/warp_reduce.cuh"
 #include "kernels/norm/norm_launch.h"
 
 namespace mrt::gpu::norm {
 
 namespace {
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
-
-__device__ __forceinline__ float WarpSum(float v) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-  return v;
-}
 
 // The affine factors of element `i` of `row` (V consecutive elements starting at i).
 template <typename T, int V>
@@ -110,32 +99,12 @@ __device__ __forceinline__ Welford Merge(Welford a, Welford b) {
 }
 
 __device__ __forceinline__ Welford WarpMerge(Welford w) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) {
-    Welford o;
-    o.count = __shfl_xor_sync(0xffffffffu, w.count, offset);
-    o.mean = __shfl_xor_sync(0xffffffffu, w.mean, offset);
-    o.m2 = __shfl_xor_sync(0xffffffffu, w.m2, offset);
-    w = Merge(w, o);
-  }
-  return w;
-}
-
-// The row's (count, mean, M2), returned to every thread of the block.
-__device__ Welford BlockMerge(Welford w, Welford* shared) {
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-  w = WarpMerge(w);
-  if (lane == 0) shared[warp] = w;
-  __syncthreads();
-  if (warp == 0) {
-    w = lane < warps ? shared[lane] : Welford{};
-    w = WarpMerge(w);
-    if (lane == 0) shared[32] = w;
-  }
-  __syncthreads();
-  const Welford r = shared[32];
-  __syncthreads();
-  return r;
+  return WarpAllReduce(
+      w,
+      [](Welford x, int offset) {
+        return Welford{ShuffleXor(x.count, offset), ShuffleXor(x.mean, offset), ShuffleXor(x.m2, offset)};
+      },
+      [](Welford mine, Welford theirs) { return Merge(mine, theirs); });
 }
 
 template <typename T, int V>
@@ -160,7 +129,7 @@ __global__ void RowNormBlockKernel(RowNormArgs a) {
       for (int k = 0; k < V; ++k) pack.m2 += (f[k] - pack.mean) * (f[k] - pack.mean);
       w = Merge(w, pack);
     }
-    w = BlockMerge(w, shared);
+    w = BlockAllReduce(w, Welford{}, shared, [](Welford x) { return WarpMerge(x); });  // the row's (count, mean, M2)
     const float mean = w.mean, rstd = 1.f / sqrtf(w.m2 / static_cast<float>(a.n) + a.epsilon);
     for (int i = threadIdx.x; i < packs; i += blockDim.x) {
       const P p = src[i];
@@ -174,14 +143,15 @@ __global__ void RowNormBlockKernel(RowNormArgs a) {
   }
 }
 
-bool Aligned16(const void* p) { return p == nullptr || (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
+// Absent scale / bias pointers count as aligned.
+bool Aligned16OrNull(const void* p) { return p == nullptr || Aligned16(p); }
 
 // 16-byte accesses need V | n and aligned x, y (and scale, bias when indexed per element).
 template <typename T>
 bool CanVectorize(const RowNormArgs& a) {
   constexpr int kV = 16 / sizeof(T);
-  const bool affine_ok = a.channels > 0 || (Aligned16(a.scale) && Aligned16(a.bias));
-  return a.n % kV == 0 && Aligned16(a.x) && Aligned16(a.y) && affine_ok;
+  const bool affine_ok = a.channels > 0 || (Aligned16OrNull(a.scale) && Aligned16OrNull(a.bias));
+  return a.n % kV == 0 && Aligned16OrNull(a.x) && Aligned16OrNull(a.y) && affine_ok;
 }
 
 template <typename T, int V, int kIters>

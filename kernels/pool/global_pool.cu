@@ -6,26 +6,19 @@
 //  * NHWC: [N, pixels, C] -> [N, C]. threadIdx.x walks 16-byte channel groups (coalesced across
 //    the warp), threadIdx.y splits the pixels; partial results meet in shared memory.
 // GlobalMaxPool starts from the float's lowest value, like the reference.
-#include "kernels/gpu/cuda_kernel_util.cuh"
+#include "kernels/gpu/warp_reduce.cuh"
 #include "kernels/pool/pool_launch.h"
+#include "kernels/pool/pool_taps.cuh"
 
 namespace mrt::gpu::pool {
 
 namespace {
 
-constexpr float kLowest = -3.402823466e38f;
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
-
 __device__ __forceinline__ float Combine(bool is_max, float a, float b) { return is_max ? fmaxf(a, b) : a + b; }
 
 __device__ __forceinline__ float WarpReduce(bool is_max, float v) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) v = Combine(is_max, v, __shfl_xor_sync(0xffffffffu, v, offset));
-  return v;
+  return WarpAllReduce(v, ShuffleXor<float>,
+                       [is_max](float mine, float theirs) { return Combine(is_max, mine, theirs); });
 }
 
 template <typename T>
@@ -46,7 +39,6 @@ template <typename T, int V>
 __global__ void GlobalPoolBlockPerPlaneKernel(bool is_max, int planes, int inner, const T* __restrict__ x,
                                               T* __restrict__ y) {
   __shared__ float warp_results[32];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
   for (int plane = blockIdx.x; plane < planes; plane += gridDim.x) {
     const Pack<T, V>* src = reinterpret_cast<const Pack<T, V>*>(x + static_cast<int64_t>(plane) * inner);
     float acc = is_max ? kLowest : 0.f;
@@ -55,15 +47,9 @@ __global__ void GlobalPoolBlockPerPlaneKernel(bool is_max, int planes, int inner
 #pragma unroll
       for (int v = 0; v < V; ++v) acc = Combine(is_max, acc, ToFloat(p.v[v]));
     }
-    acc = WarpReduce(is_max, acc);
-    if (lane == 0) warp_results[warp] = acc;
-    __syncthreads();
-    if (warp == 0) {
-      acc = lane < warps ? warp_results[lane] : (is_max ? kLowest : 0.f);
-      acc = WarpReduce(is_max, acc);
-      if (lane == 0) y[plane] = FromFloat<T>(is_max ? acc : acc / static_cast<float>(inner));
-    }
-    __syncthreads();  // warp_results is reused by the next plane
+    BlockReduce(
+        acc, is_max ? kLowest : 0.f, warp_results, [is_max](float w) { return WarpReduce(is_max, w); },
+        [&](float r) { y[plane] = FromFloat<T>(is_max ? r : r / static_cast<float>(inner)); });
   }
 }
 
@@ -103,8 +89,6 @@ __global__ void GlobalPoolNhwcKernel(bool is_max, int pixels, int channels, cons
     *reinterpret_cast<Pack<T, V>*>(y + static_cast<int64_t>(n) * channels + group * V) = out;
   }
 }
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 template <typename T>
 cudaError_t LaunchNchwTyped(bool is_max, int planes, int inner, bool warp_per_plane, const void* x, void* y,

@@ -6,24 +6,11 @@
 // f16 also 2 (4 bytes): 4x the threads, for small images where 16-byte groups leave SMs idle.
 #include "kernels/gpu/cuda_kernel_util.cuh"
 #include "kernels/pool/pool_launch.h"
+#include "kernels/pool/pool_taps.cuh"
 
 namespace mrt::gpu::pool {
 
 namespace {
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
-
-__device__ __forceinline__ int TapsWithin(int o, int stride, int pad, int dilation, int kernel, int lo, int hi) {
-  int n = 0;
-  for (int k = 0; k < kernel; ++k) {
-    const int i = o * stride - pad + k * dilation;
-    n += (i >= lo && i < hi);
-  }
-  return n;
-}
 
 // kK > 0: a kK x kK window known at compile time (unrolled tap loops: every tap's load in
 // flight at once); 0: the window from g.
@@ -41,7 +28,7 @@ __global__ void PoolNhwcKernel(PoolGeometry g, const T* __restrict__ x, T* __res
     const int oy = pixel % g.out[1], n = pixel / g.out[1];
     float acc[V];
 #pragma unroll
-    for (int v = 0; v < V; ++v) acc[v] = kKind == PoolKind::kMax ? -3.402823466e38f : 0.f;
+    for (int v = 0; v < V; ++v) acc[v] = kKind == PoolKind::kMax ? kLowest : 0.f;
     int inside = 0;
     const T* image = x + static_cast<int64_t>(n) * g.in[1] * g.in[2] * g.channels + group * V;
 #pragma unroll

@@ -175,15 +175,6 @@ Status GlobalMaxPoolNchw(RefContext& c) {
       c.inputs[0].dtype, [&](auto tag) { return GlobalPoolTyped<typename decltype(tag)::type>(c, false); });
 }
 
-// dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]), through the reference Transpose.
-Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm) {
-  Node transpose;
-  transpose.op = OpKind::kTranspose;
-  transpose.attrs.set("perm", perm);
-  RefContext t{transpose, {src}, {dst}};
-  return Transpose(t);
-}
-
 // Runs `nchw` directly, or with channels_last = 1 on X transposed NHWC -> NCHW, writing its
 // output transposed back: Y_nhwc[n, h, w, c] = Y_nchw[n, c, h, w].
 Status RunMaybeChannelsLast(RefContext& c, RefKernelFn nchw) {

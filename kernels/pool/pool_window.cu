@@ -13,22 +13,13 @@
 //    output instead of k * k.
 #include "kernels/gpu/cuda_kernel_util.cuh"
 #include "kernels/pool/pool_launch.h"
+#include "kernels/pool/pool_taps.cuh"
 
 namespace mrt::gpu::pool {
 
 namespace {
 
 constexpr int kMaxPlanesPerGrid = 65535;
-
-// Taps of one dim whose input position lies in [lo, hi).
-__device__ __forceinline__ int TapsWithin(int o, int stride, int pad, int dilation, int kernel, int lo, int hi) {
-  int n = 0;
-  for (int k = 0; k < kernel; ++k) {
-    const int i = o * stride - pad + k * dilation;
-    n += (i >= lo && i < hi);
-  }
-  return n;
-}
 
 // kK > 0: a 2-D kK x kK window known at compile time (ResNet's 3x3, SPPF's 5x5), so the tap loops
 // unroll and all taps' loads are in flight together; 0: any window, read from g.
@@ -42,7 +33,7 @@ __global__ void PoolNchwDirectKernel(PoolGeometry g, const T* __restrict__ x, T*
     T* dst = y + static_cast<int64_t>(plane) * out_volume;
     for (int o = blockIdx.x * blockDim.x + threadIdx.x; o < out_volume; o += blockDim.x * gridDim.x) {
       const int ox = o % g.out[2], oy = (o / g.out[2]) % g.out[1], oz = o / (g.out[2] * g.out[1]);
-      float acc = kKind == PoolKind::kMax ? -3.402823466e38f : 0.f;
+      float acc = kKind == PoolKind::kMax ? kLowest : 0.f;
       int inside = 0;
       for (int kz = 0; kz < kd; ++kz) {
         const int iz = oz * g.stride[0] - g.pad_begin[0] + kz * g.dilation[0];

@@ -4,17 +4,12 @@
 // wins, the last with select_last_index. That rule is a total order on (value, index) pairs, so
 // partial winners can be merged in any grouping (warp shuffles, shared memory) and give the
 // sequential scan's answer.
-#include "kernels/gpu/cuda_kernel_util.cuh"
+#include "kernels/gpu/warp_reduce.cuh"
 #include "kernels/reduce/reduce_launch.h"
 
 namespace mrt::gpu::reduction {
 
 namespace {
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
 
 struct Candidate {
   float value;
@@ -43,14 +38,12 @@ __device__ __forceinline__ Candidate Pick(ArgRule rule, Candidate a, Candidate b
 }
 
 __device__ __forceinline__ Candidate WarpPick(ArgRule rule, Candidate c) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) {
-    Candidate other;
-    other.value = __shfl_xor_sync(0xffffffffu, c.value, offset);
-    other.index = __shfl_xor_sync(0xffffffffu, c.index, offset);
-    c = Pick(rule, c, other);
-  }
-  return c;
+  return WarpAllReduce(
+      c,
+      [](Candidate x, int offset) {
+        return Candidate{ShuffleXor(x.value, offset), ShuffleXor(x.index, offset)};
+      },
+      [rule](Candidate mine, Candidate theirs) { return Pick(rule, mine, theirs); });
 }
 
 template <typename T, int V>
@@ -80,18 +73,11 @@ template <typename T, int V>
 __global__ void ArgReduceRowsBlockKernel(ArgRule rule, int rows, int n, const T* __restrict__ x,
                                          int64_t* __restrict__ y) {
   __shared__ Candidate partial[32];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
   for (int row = blockIdx.x; row < rows; row += gridDim.x) {
-    Candidate c = ScanStrided<T, V>(rule, x + static_cast<int64_t>(row) * n, n, threadIdx.x, blockDim.x);
-    c = WarpPick(rule, c);
-    if (lane == 0) partial[warp] = c;
-    __syncthreads();
-    if (warp == 0) {
-      c = lane < warps ? partial[lane] : Candidate{0.f, -1};
-      c = WarpPick(rule, c);
-      if (lane == 0) y[row] = c.index;
-    }
-    __syncthreads();
+    const Candidate c = ScanStrided<T, V>(rule, x + static_cast<int64_t>(row) * n, n, threadIdx.x, blockDim.x);
+    BlockReduce(
+        c, Candidate{0.f, -1}, partial, [rule](Candidate w) { return WarpPick(rule, w); },
+        [&](Candidate r) { y[row] = r.index; });
   }
 }
 
@@ -132,8 +118,6 @@ __global__ void ArgReduceColumnsSplitKernel(ArgRule rule, int outer, int n, int 
     y[j] = c.index;
   }
 }
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 template <typename T>
 void LaunchRowsTyped(ArgRule rule, int rows, int n, bool warp_per_row, const void* x, int64_t* y,

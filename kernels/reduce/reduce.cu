@@ -12,17 +12,12 @@
 // a column of 8 threads per output splitting the axis (more parallelism for few outputs).
 #include <type_traits>
 
-#include "kernels/gpu/cuda_kernel_util.cuh"
+#include "kernels/gpu/warp_reduce.cuh"
 #include "kernels/reduce/reduce_launch.h"
 
 namespace mrt::gpu::reduction {
 
 namespace {
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
 
 struct State {
   float a;  // the accumulator (LogSumExp: the running max)
@@ -77,16 +72,15 @@ __device__ __forceinline__ float Finish(State st, int n) {
   return st.a;
 }
 
+// Only LogSumExp's merge reads s, so only LogSumExp shuffles it.
 template <ReduceOp kOp>
 __device__ __forceinline__ State WarpMerge(State st) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) {
-    State other;
-    other.a = __shfl_xor_sync(0xffffffffu, st.a, offset);
-    other.s = kOp == ReduceOp::kLogSumExp ? __shfl_xor_sync(0xffffffffu, st.s, offset) : 0.f;
-    st = Merge<kOp>(st, other);
-  }
-  return st;
+  return WarpAllReduce(
+      st,
+      [](State x, int offset) {
+        return State{ShuffleXor(x.a, offset), kOp == ReduceOp::kLogSumExp ? ShuffleXor(x.s, offset) : 0.f};
+      },
+      [](State mine, State theirs) { return Merge<kOp>(mine, theirs); });
 }
 
 // This thread's strided share of a row of n elements (V divides n).
@@ -115,18 +109,11 @@ __global__ void ReduceRowsWarpKernel(int rows, int n, const T* __restrict__ x, T
 template <typename T, int V, ReduceOp kOp>
 __global__ void ReduceRowsBlockKernel(int rows, int n, const T* __restrict__ x, T* __restrict__ y) {
   __shared__ State partial[32];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
   for (int row = blockIdx.x; row < rows; row += gridDim.x) {
-    State st = ReduceStrided<T, V, kOp>(x + static_cast<int64_t>(row) * n, n, threadIdx.x, blockDim.x);
-    st = WarpMerge<kOp>(st);
-    if (lane == 0) partial[warp] = st;
-    __syncthreads();
-    if (warp == 0) {
-      st = lane < warps ? partial[lane] : Init<kOp>();
-      st = WarpMerge<kOp>(st);
-      if (lane == 0) y[row] = FromFloat<T>(Finish<kOp>(st, n));
-    }
-    __syncthreads();  // partial is reused by the next row
+    const State st = ReduceStrided<T, V, kOp>(x + static_cast<int64_t>(row) * n, n, threadIdx.x, blockDim.x);
+    BlockReduce(
+        st, Init<kOp>(), partial, [](State w) { return WarpMerge<kOp>(w); },
+        [&](State r) { y[row] = FromFloat<T>(Finish<kOp>(r, n)); });
   }
 }
 
@@ -167,8 +154,6 @@ __global__ void ReduceColumnsSplitKernel(int outer, int n, int inner, const T* _
     y[j] = FromFloat<T>(Finish<kOp>(st, n));
   }
 }
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 template <typename T, ReduceOp kOp>
 void LaunchRowsTyped(int rows, int n, bool warp_per_row, const void* x, void* y, cudaStream_t stream) {

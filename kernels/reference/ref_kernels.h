@@ -46,6 +46,9 @@ Status CopyInput0(RefContext& c);  // Identity, Flatten, Reshape, Squeeze, Unsqu
 Status Dropout(RefContext& c);
 // shape/layout_ref.cpp (Pad: shape/pad_ref.cpp)
 Status Transpose(RefContext& c);
+// Not a kernel: dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]) through Transpose,
+// for the channels_last paths of the Conv and pooling references.
+Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm);
 Status Concat(RefContext& c);
 Status Split(RefContext& c);
 Status Slice(RefContext& c);

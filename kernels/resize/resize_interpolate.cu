@@ -7,8 +7,7 @@
 // One thread per output element in output order: writes are coalesced, and with NHWC data (C
 // passes through innermost) so are the reads of every tap. kTaps and R are template parameters so
 // the tap loops unroll into independent loads.
-#include "kernels/gpu/cuda_kernel_util.cuh"
-#include "kernels/resize/resize_launch.h"
+#include "kernels/resize/resize_dims.cuh"
 
 namespace mrt::gpu {
 
@@ -27,12 +26,7 @@ __global__ void ResizeInterpolateKernel(ResizeInterpolateParams p, const T* __re
 #pragma unroll
     for (int d = 0; d < kMaxResizeRank; ++d) {
       if (d >= p.dims.rank) break;
-      uint32_t o = rest;
-      if (d + 1 < p.dims.rank) {
-        const uint32_t q = p.dims.out_size[d].Div(rest);
-        o = rest - q * p.dims.out_size[d].divisor;
-        rest = q;
-      }
+      const uint32_t o = PeelCoordinate(p.dims, d, rest);
       const int r = p.dims.resized[d];
       // Selects instead of taps[r] = ...: a register array must not be indexed at run time.
       if (r < 0) base += static_cast<int32_t>(o) * p.dims.in_stride[d];

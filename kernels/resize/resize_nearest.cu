@@ -9,8 +9,7 @@
 //   [rows * f, 2W]. A thread loads `vec` consecutive elements with one vector load, duplicates
 //   each, and stores the 2 * vec elements (two vector stores) into each of its f output rows:
 //   every byte is read once and written with full-width stores, no index tables.
-#include "kernels/gpu/cuda_kernel_util.cuh"
-#include "kernels/resize/resize_launch.h"
+#include "kernels/resize/resize_dims.cuh"
 
 namespace mrt::gpu {
 
@@ -29,12 +28,7 @@ __global__ void ResizeNearestKernel(ResizeNearestParams p, const Unit* __restric
 #pragma unroll
     for (int d = 0; d < kMaxResizeRank; ++d) {
       if (d >= p.dims.rank) break;
-      uint32_t o = rest;
-      if (d + 1 < p.dims.rank) {
-        const uint32_t q = p.dims.out_size[d].Div(rest);
-        o = rest - q * p.dims.out_size[d].divisor;
-        rest = q;
-      }
+      const uint32_t o = PeelCoordinate(p.dims, d, rest);
       const int r = p.dims.resized[d];
       if (r < 0) {
         offset += static_cast<int32_t>(o) * p.dims.in_stride[d];
@@ -49,14 +43,9 @@ __global__ void ResizeNearestKernel(ResizeNearestParams p, const Unit* __restric
 }
 
 template <typename Elem, int kVec>
-struct alignas(sizeof(Elem) * kVec) ElemVector {
-  Elem v[kVec];
-};
-
-template <typename Elem, int kVec>
 __global__ void Upsample2xKernel(ResizeUpsample2xParams p, FastDivmod vecs_per_row, const Elem* __restrict__ in,
                                  Elem* __restrict__ out) {
-  using Vec = ElemVector<Elem, kVec>;
+  using Vec = Pack<Elem, kVec>;
   const uint32_t width = static_cast<uint32_t>(p.width), factor = static_cast<uint32_t>(p.row_factor);
   const uint32_t n = static_cast<uint32_t>(p.rows) * vecs_per_row.divisor;
   for (uint32_t t = blockIdx.x * blockDim.x + threadIdx.x; t < n; t += blockDim.x * gridDim.x) {
@@ -135,20 +124,8 @@ cudaError_t LaunchUpsampleElem(const ResizeUpsample2xParams& p, const void* in, 
 
 cudaError_t LaunchResizeNearest(const ResizeNearestParams& p, const void* in, void* out, cudaStream_t stream) {
   if (p.dims.out_numel == 0) return cudaSuccess;
-  switch (p.unit_bytes) {
-    case 1:
-      return LaunchNearestUnit<uint8_t>(p, in, out, stream);
-    case 2:
-      return LaunchNearestUnit<uint16_t>(p, in, out, stream);
-    case 4:
-      return LaunchNearestUnit<uint32_t>(p, in, out, stream);
-    case 8:
-      return LaunchNearestUnit<uint2>(p, in, out, stream);
-    case 16:
-      return LaunchNearestUnit<uint4>(p, in, out, stream);
-    default:
-      return cudaErrorInvalidValue;
-  }
+  return WithUnitOfBytes(p.unit_bytes,
+                         [&](auto unit) { return LaunchNearestUnit<decltype(unit)>(p, in, out, stream); });
 }
 
 cudaError_t LaunchResizeUpsample2x(const ResizeUpsample2xParams& p, const void* in, void* out, cudaStream_t stream) {

@@ -1,19 +1,15 @@
 // PlanResize: a Resize node resolved on the host into per-dim tap tables (resize_plan_launch.h).
 //
-// The coordinate formulas below are the reference's (kernels/resize/resize_ref.cpp states them:
-// coordinate_transformation_mode -> x_original; nearest_mode rounding; linear / cubic (Keys) taps
-// with edge clamping or exclude_outside renormalization; tf_crop_and_resize's outside), computed in
-// double exactly as it computes them, so the GPU reads the very input elements the reference reads.
-// They are repeated here because the reference keeps them file-local; once they move to a shared
-// header (see kernels/resize/README.md) this file should call them instead.
+// The coordinate formulas are the reference's own (resize_coordinates.h, shared with
+// resize_ref.cpp), so the GPU reads the very input elements, with the same weights, that the
+// reference reads.
 //
 // A dim whose every output coordinate reads its own coordinate with weight 1 passes through;
 // neighbouring pass-through dims that are contiguous in the input merge into one.
-#include <algorithm>
-#include <cmath>
 #include <optional>
 
 #include "ir/shape_inference/infer_shape_resize.h"
+#include "kernels/resize/resize_coordinates.h"
 #include "kernels/resize/resize_plan_launch.h"
 #include "kernels/shape/index_copy.h"
 
@@ -21,98 +17,7 @@ namespace mrt::gpu {
 
 namespace {
 
-struct ResizeOptions {
-  std::string mode, transform, nearest_mode;
-  double cubic_a = -0.75;
-  bool exclude_outside = false;
-  double extrapolation_value = 0.0;
-};
-
-ResizeOptions ReadOptions(const Attributes& a) {
-  return ResizeOptions{a.GetString("mode", "nearest"),
-                       a.GetString("coordinate_transformation_mode", "half_pixel"),
-                       a.GetString("nearest_mode", "round_prefer_floor"),
-                       a.GetFloat("cubic_coeff_a", -0.75f),
-                       a.GetInt("exclude_outside", 0) != 0,
-                       a.GetFloat("extrapolation_value", 0.f)};
-}
-
-struct AxisGeometry {
-  int64_t in_len = 0;
-  double scale = 1.0, roi_start = 0.0, roi_end = 1.0;
-};
-
-// ---- The reference's formulas (resize_ref.cpp), unchanged ----
-
-double OriginalCoordinate(const std::string& transform, int64_t x_int, const AxisGeometry& g) {
-  const double x = static_cast<double>(x_int), s = g.scale, in = static_cast<double>(g.in_len);
-  const double len_r = s * in;
-  if (transform == "half_pixel") return (x + 0.5) / s - 0.5;
-  if (transform == "half_pixel_symmetric") {
-    const double offset = in / 2 * (1 - std::floor(len_r) / len_r);
-    return offset + (x + 0.5) / s - 0.5;
-  }
-  if (transform == "pytorch_half_pixel") return len_r == 1 ? -0.5 : (x + 0.5) / s - 0.5;
-  if (transform == "align_corners") return len_r == 1 ? 0.0 : x * (in - 1) / (len_r - 1);
-  if (transform == "asymmetric") return x / s;
-  if (transform == "tf_half_pixel_for_nn") return (x + 0.5) / s;
-  const double span = (g.roi_end - g.roi_start) * (in - 1);
-  return g.roi_start * (in - 1) + (len_r == 1 ? span / 2 : x * span / (len_r - 1));
-}
-
-bool OutsideCrop(const ResizeOptions& o, double x, int64_t in_len) {
-  return o.transform == "tf_crop_and_resize" && (x < 0 || x > static_cast<double>(in_len - 1));
-}
-
-int64_t NearestIndex(const std::string& nearest_mode, double x, int64_t in_len) {
-  const double fl = std::floor(x);
-  double r;
-  if (nearest_mode == "floor")
-    r = fl;
-  else if (nearest_mode == "ceil")
-    r = std::ceil(x);
-  else if (x - fl == 0.5)
-    r = nearest_mode == "round_prefer_floor" ? fl : fl + 1;
-  else
-    r = std::round(x);
-  return std::clamp<int64_t>(static_cast<int64_t>(r), 0, in_len - 1);
-}
-
-double CubicWeight(double t, double a) {
-  t = std::abs(t);
-  if (t <= 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-  if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
-  return 0;
-}
-
-struct Tap {
-  int64_t index;
-  double weight;
-};
-
-std::vector<Tap> InterpolationTaps(const ResizeOptions& o, double x, int64_t in_len) {
-  const double fl = std::floor(x), r = x - fl;
-  const auto base = static_cast<int64_t>(fl);
-  std::vector<Tap> taps;
-  if (o.mode == "linear") {
-    taps = {{base, 1 - r}, {base + 1, r}};
-  } else {
-    for (int64_t k = -1; k <= 2; ++k) taps.push_back({base + k, CubicWeight(r - static_cast<double>(k), o.cubic_a)});
-  }
-  double kept = 0;
-  for (Tap& t : taps) {
-    const bool outside = t.index < 0 || t.index >= in_len;
-    if (o.exclude_outside && outside) t.weight = 0;
-    kept += t.weight;
-    t.index = std::clamp<int64_t>(t.index, 0, in_len - 1);
-  }
-  std::vector<Tap> nonzero;
-  for (Tap t : taps) {
-    if (o.exclude_outside && kept != 0) t.weight /= kept;
-    if (t.weight != 0) nonzero.push_back(t);
-  }
-  return nonzero;
-}
+using namespace resize;  // the per-axis formulas (resize_coordinates.h)
 
 // ---- Tables ----
 

@@ -124,38 +124,14 @@ cudaError_t LaunchConcatUnit(const ConcatParams& p, bool split, void* big, cudaS
 cudaError_t LaunchGather(const GatherParams& p, const void* data, const void* indices, void* out,
                          cudaStream_t stream) {
   if (p.outer * p.num_indices * p.inner == 0) return cudaSuccess;
-  switch (p.unit_bytes) {
-    case 1:
-      return LaunchGatherUnit<uint8_t>(p, data, indices, out, stream);
-    case 2:
-      return LaunchGatherUnit<uint16_t>(p, data, indices, out, stream);
-    case 4:
-      return LaunchGatherUnit<uint32_t>(p, data, indices, out, stream);
-    case 8:
-      return LaunchGatherUnit<uint2>(p, data, indices, out, stream);
-    case 16:
-      return LaunchGatherUnit<uint4>(p, data, indices, out, stream);
-    default:
-      return cudaErrorInvalidValue;
-  }
+  return WithUnitOfBytes(p.unit_bytes,
+                         [&](auto unit) { return LaunchGatherUnit<decltype(unit)>(p, data, indices, out, stream); });
 }
 
 cudaError_t LaunchConcat(const ConcatParams& p, bool split, void* big, cudaStream_t stream) {
   if (p.count == 0 || p.max_part_numel == 0) return cudaSuccess;
-  switch (p.unit_bytes) {
-    case 1:
-      return LaunchConcatUnit<uint8_t>(p, split, big, stream);
-    case 2:
-      return LaunchConcatUnit<uint16_t>(p, split, big, stream);
-    case 4:
-      return LaunchConcatUnit<uint32_t>(p, split, big, stream);
-    case 8:
-      return LaunchConcatUnit<uint2>(p, split, big, stream);
-    case 16:
-      return LaunchConcatUnit<uint4>(p, split, big, stream);
-    default:
-      return cudaErrorInvalidValue;
-  }
+  return WithUnitOfBytes(p.unit_bytes,
+                         [&](auto unit) { return LaunchConcatUnit<decltype(unit)>(p, split, big, stream); });
 }
 
 }  // namespace mrt::gpu

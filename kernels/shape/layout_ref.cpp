@@ -62,6 +62,15 @@ Status Transpose(RefContext& c) {
   return RunIndexCopy(in, c.outputs[0], PermutedTables(in.sizes, perm));
 }
 
+// dst = src permuted by `perm` (dst.dim[i] = src.dim[perm[i]]), through the reference Transpose.
+Status PermuteInto(const TensorView& src, const TensorView& dst, const std::vector<int64_t>& perm) {
+  Node transpose;
+  transpose.op = OpKind::kTranspose;
+  transpose.attrs.set("perm", perm);
+  RefContext t{transpose, {src}, {dst}};
+  return Transpose(t);
+}
+
 // Concat along `axis`: out = [in_0 | in_1 | ...]. Seen as [outer, axis * inner] matrices, each
 // output row is the inputs' rows one after another.
 Status Concat(RefContext& c) {

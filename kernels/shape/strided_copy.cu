@@ -124,20 +124,8 @@ cudaError_t LaunchStridedCopy(const StridedCopyParams& p, int64_t in_numel, cons
   // Bounded axes compute o - begin in 32 bits: keep both sides below 2^30 so it cannot overflow.
   const int64_t limit = int64_t{1} << (p.bounded ? 30 : 31);
   const bool small = p.out_numel < limit && in_numel < limit;
-  switch (p.unit_bytes) {
-    case 1:
-      return LaunchStridedCopyUnit<uint8_t>(p, small, in, out, stream);
-    case 2:
-      return LaunchStridedCopyUnit<uint16_t>(p, small, in, out, stream);
-    case 4:
-      return LaunchStridedCopyUnit<uint32_t>(p, small, in, out, stream);
-    case 8:
-      return LaunchStridedCopyUnit<uint2>(p, small, in, out, stream);
-    case 16:
-      return LaunchStridedCopyUnit<uint4>(p, small, in, out, stream);
-    default:
-      return cudaErrorInvalidValue;
-  }
+  return WithUnitOfBytes(p.unit_bytes,
+                         [&](auto unit) { return LaunchStridedCopyUnit<decltype(unit)>(p, small, in, out, stream); });
 }
 
 }  // namespace mrt::gpu

@@ -24,16 +24,11 @@ namespace {
 
 constexpr int kTransposeThreads = 256;
 
-template <typename Elem, int kVec>
-struct alignas(sizeof(Elem) * kVec) ElemVector {
-  Elem v[kVec];
-};
-
 template <typename Elem, int kVec, typename Index, int kTile>
 __global__ void __launch_bounds__(kTransposeThreads)
     TiledTransposeKernel(TiledTransposeParams p, int64_t tiles_a, int64_t tiles_b, int64_t num_tiles,
                          const Elem* __restrict__ in, Elem* __restrict__ out) {
-  using Vec = ElemVector<Elem, kVec>;
+  using Vec = Pack<Elem, kVec>;
   constexpr int kPad = (kVec > 1 || sizeof(Elem) >= 4) ? 1 : 4 / static_cast<int>(sizeof(Elem));
   constexpr int kUnitsPerRow = kTile / kVec;
   __shared__ Elem tile[kTile][kTile + kPad];

@@ -9,17 +9,12 @@
 // once: the max and the sum are warp shuffles over the cached values.
 // A slice that is all -inf gives NaN, as in the reference (e^(-inf - -inf)); a NaN anywhere in
 // a slice makes the whole slice NaN.
-#include "kernels/gpu/cuda_kernel_util.cuh"
+#include "kernels/gpu/warp_reduce.cuh"
 #include "kernels/softmax/softmax_launch.h"
 
 namespace mrt::gpu::softmax {
 
 namespace {
-
-template <typename T, int V>
-struct alignas(sizeof(T) * V) Pack {
-  T v[V];
-};
 
 // A running maximum and the sum of e^(x - max) of the values seen.
 struct MaxSum {
@@ -35,26 +30,12 @@ __device__ __forceinline__ MaxSum Merge(MaxSum a, MaxSum b) {
 }
 
 __device__ __forceinline__ MaxSum WarpMerge(MaxSum v) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) {
-    MaxSum o;
-    o.m = __shfl_xor_sync(0xffffffffu, v.m, offset);
-    o.s = __shfl_xor_sync(0xffffffffu, v.s, offset);
-    v = Merge(v, o);
-  }
-  return v;
-}
-
-__device__ __forceinline__ float WarpMax(float v) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
-  return v;
-}
-
-__device__ __forceinline__ float WarpSum(float v) {
-#pragma unroll
-  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-  return v;
+  return WarpAllReduce(
+      v,
+      [](MaxSum x, int offset) {
+        return MaxSum{ShuffleXor(x.m, offset), ShuffleXor(x.s, offset)};
+      },
+      [](MaxSum mine, MaxSum theirs) { return Merge(mine, theirs); });
 }
 
 // y from x given the slice's max and sum.
@@ -106,23 +87,6 @@ __global__ void SoftmaxWarpKernel(bool log_softmax, int rows, int n, const T* __
   }
 }
 
-// The block's merged (m, s), returned to every thread. `shared` holds 33 entries.
-__device__ MaxSum BlockMerge(MaxSum v, MaxSum* shared) {
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-  v = WarpMerge(v);
-  if (lane == 0) shared[warp] = v;
-  __syncthreads();
-  if (warp == 0) {
-    v = lane < warps ? shared[lane] : MaxSum{};
-    v = WarpMerge(v);
-    if (lane == 0) shared[32] = v;
-  }
-  __syncthreads();
-  const MaxSum r = shared[32];
-  __syncthreads();  // shared is reused by the next row
-  return r;
-}
-
 template <typename T, int V>
 __global__ void SoftmaxBlockKernel(bool log_softmax, int rows, int n, const T* __restrict__ x, T* __restrict__ y) {
   using P = Pack<T, V>;
@@ -146,7 +110,7 @@ __global__ void SoftmaxBlockKernel(bool log_softmax, int rows, int n, const T* _
       for (int k = 0; k < V; ++k) s += m == -INFINITY ? 0.f : expf(f[k] - m);
       ms = MaxSum{m, s};
     }
-    ms = BlockMerge(ms, shared);
+    ms = BlockAllReduce(ms, MaxSum{}, shared, [](MaxSum w) { return WarpMerge(w); });
     for (int i = threadIdx.x; i < packs; i += blockDim.x) {
       const P p = src[i];
       P out;
@@ -214,8 +178,6 @@ void LaunchStridedCachedTyped(bool log_softmax, int outer, int n, int inner, con
   else
     SoftmaxStridedCachedKernel<T, 32><<<grid, kThreadsPerBlock, 0, stream>>>(log_softmax, outer, n, inner, x, y);
 }
-
-bool Aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 // Launches the warp kernel with the fewest iterations of 32 lanes x V that cover n (at most 32
 // cached values per lane).

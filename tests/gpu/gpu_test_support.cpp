@@ -1,6 +1,8 @@
 #include "tests/gpu/gpu_test_support.h"
 
+#include <cmath>
 #include <cstring>
+#include <iostream>
 
 #include "ir/infer_shapes.h"
 #include "kernels/gpu/cuda_check.h"
@@ -11,10 +13,53 @@ namespace mrt::testing {
 
 namespace {
 
-constexpr const char* kRefusedPrefix = "setup refused: ";
+// Runs every offered tactic once (outputs fresh or, with `alias` >= 0, over that input) and
+// downloads its outputs.
+std::vector<TacticRun> RunTactics(const OpUnderTest& t, gpu::TacticProvider provider, gpu::MathOptions math,
+                                  int alias) {
+  std::vector<TacticRun> runs;
+  auto session = OpenTacticSession(t, provider, math);
+  if (!session.ok()) {
+    ADD_FAILURE() << session.status().message();
+    return runs;
+  }
+  const TacticSession& s = **session;
+  if (alias >= 0 &&
+      (static_cast<size_t>(alias) >= t.inputs.size() || s.desc.outputs.empty() ||
+       s.desc.outputs[0].sizes != t.inputs[alias].sizes() || s.desc.outputs[0].dtype != t.inputs[alias].dtype())) {
+    ADD_FAILURE() << "input " << alias << " must have the output's shape and dtype to be overwritten by it";
+    return runs;
+  }
+  for (auto& tactic : s.tactics) {
+    TacticRun run;
+    run.name = tactic->name();
+    run.family = tactic->family();
+    auto out = [&]() -> Expected<std::vector<Tensor>> {
+      MRT_ASSIGN_OR_RETURN(PreparedLaunch launch, PrepareLaunch(*tactic, s, t.inputs, alias));
+      MRT_RETURN_IF_ERROR(tactic->Launch(launch.Args(s)));
+      MRT_CUDA_TRY(cudaStreamSynchronize(s.stream));
+      std::vector<Tensor> result;
+      for (const TensorView& o : launch.outputs) {
+        Tensor host(o.dtype, o.sizes);
+        if (host.nbytes()) MRT_CUDA_TRY(cudaMemcpy(host.raw(), o.data, host.nbytes(), cudaMemcpyDeviceToHost));
+        result.push_back(std::move(host));
+      }
+      return result;
+    }();
+    if (out.ok()) {
+      run.outputs = std::move(*out);
+    } else {
+      run.status = out.status();
+      run.refused = out.status().message().rfind(kSetupRefusedPrefix, 0) == 0;
+    }
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
 
-// The single-node graph of `t`, with inferred static output shapes.
-Expected<Graph> BuildGraph(const OpUnderTest& t) {
+}  // namespace
+
+Expected<Graph> BuildOpGraph(const OpUnderTest& t) {
   Graph g;
   std::vector<ValueId> ins, outs;
   for (size_t i = 0; i < t.inputs.size(); ++i) {
@@ -39,93 +84,68 @@ Expected<Graph> BuildGraph(const OpUnderTest& t) {
   return g;
 }
 
-// `host_inputs` holds the data of every input (activations and weights alike).
-Expected<std::vector<Tensor>> RunOneTactic(gpu::Tactic& tactic, const gpu::NodeDesc& desc,
-                                           const std::vector<Tensor>& host_inputs, gpu::GpuResources& res,
-                                           cudaStream_t stream) {
-  std::vector<gpu::DeviceBuffer> buffers;
+TacticSession::~TacticSession() {
+  if (stream) cudaStreamDestroy(stream);
+}
+
+Expected<std::unique_ptr<TacticSession>> OpenTacticSession(const OpUnderTest& t, gpu::TacticProvider provider,
+                                                           gpu::MathOptions math) {
+  auto session = std::make_unique<TacticSession>();
+  auto graph = BuildOpGraph(t);
+  if (!graph.ok()) return Status::Error("building the test graph: " + graph.status().message());
+  session->graph = std::move(*graph);
+  MRT_ASSIGN_OR_RETURN(session->desc, gpu::MakeNodeDesc(session->graph, session->graph.node(0), math));
+  provider(session->desc, session->tactics);
+  MRT_ASSIGN_OR_RETURN(session->resources, gpu::GpuResources::Create());
+  MRT_CUDA_TRY(cudaStreamCreate(&session->stream));
+  return session;
+}
+
+Expected<PreparedLaunch> PrepareLaunch(gpu::Tactic& tactic, const TacticSession& session,
+                                       const std::vector<Tensor>& host_inputs, int alias) {
+  PreparedLaunch launch;
   auto upload = [&](const Tensor& host, const char* what) -> Expected<TensorView> {
     MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer b, gpu::DeviceBuffer::Allocate(host.nbytes(), what));
     if (host.nbytes()) MRT_CUDA_TRY(cudaMemcpy(b.get(), host.raw(), host.nbytes(), cudaMemcpyHostToDevice));
     TensorView v{host.dtype(), host.sizes(), b.get()};
-    buffers.push_back(std::move(b));
+    launch.buffers.push_back(std::move(b));
     return v;
   };
   // Inputs: packed weights replace their input; everything else is uploaded as is.
-  std::vector<gpu::PackedWeight> packed = tactic.PackWeights(desc);
-  std::vector<TensorView> inputs(desc.inputs.size());
+  const gpu::NodeDesc& desc = session.desc;
+  const std::vector<gpu::PackedWeight> packed = tactic.PackWeights(desc);
+  launch.inputs.resize(desc.inputs.size());
   for (size_t i = 0; i < desc.inputs.size(); ++i) {
     if (!desc.inputs[i].present()) continue;
-    const gpu::PackedWeight* p = nullptr;
+    const Tensor* host = &host_inputs[i];
     for (const auto& pw : packed)
-      if (pw.input_index == static_cast<int>(i)) p = &pw;
-    if (p) {
-      MRT_ASSIGN_OR_RETURN(inputs[i], upload(p->packed, "packed weight"));
-    } else {
-      MRT_ASSIGN_OR_RETURN(inputs[i], upload(host_inputs[i], "input"));
+      if (pw.input_index == static_cast<int>(i)) host = &pw.packed;
+    MRT_ASSIGN_OR_RETURN(launch.inputs[i], upload(*host, host == &host_inputs[i] ? "input" : "packed weight"));
+  }
+  if (alias >= 0) {
+    launch.outputs.push_back(launch.inputs[alias]);
+  } else {
+    for (const auto& o : desc.outputs) {
+      Tensor poison(o.dtype, o.sizes);
+      std::memset(poison.raw(), 0xFF, poison.nbytes());
+      MRT_ASSIGN_OR_RETURN(TensorView v, upload(poison, "output"));
+      launch.outputs.push_back(v);
     }
   }
-  std::vector<TensorView> outputs;
-  for (const auto& o : desc.outputs) {
-    Tensor poison(o.dtype, o.sizes);
-    std::memset(poison.raw(), 0xFF, poison.nbytes());
-    MRT_ASSIGN_OR_RETURN(TensorView v, upload(poison, "output"));
-    outputs.push_back(v);
-  }
-  if (Status st = tactic.Setup(res); !st.ok()) return Status::Error(std::string(kRefusedPrefix) + st.message());
-  MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer workspace, gpu::DeviceBuffer::Allocate(tactic.WorkspaceBytes(), "workspace"));
-  MRT_RETURN_IF_ERROR(res.BindStream(stream));
-  gpu::LaunchArgs args{inputs, outputs, workspace.get(), stream, &res};
-  MRT_RETURN_IF_ERROR(tactic.Launch(args));
-  MRT_CUDA_TRY(cudaStreamSynchronize(stream));
-  std::vector<Tensor> result;
-  for (const auto& o : outputs) {
-    Tensor host(o.dtype, o.sizes);
-    if (host.nbytes()) MRT_CUDA_TRY(cudaMemcpy(host.raw(), o.data, host.nbytes(), cudaMemcpyDeviceToHost));
-    result.push_back(std::move(host));
-  }
-  return result;
+  if (Status st = tactic.Setup(*session.resources); !st.ok())
+    return Status::Error(std::string(kSetupRefusedPrefix) + st.message());
+  MRT_ASSIGN_OR_RETURN(launch.workspace, gpu::DeviceBuffer::Allocate(tactic.WorkspaceBytes(), "workspace"));
+  MRT_RETURN_IF_ERROR(session.resources->BindStream(session.stream));
+  return launch;
 }
 
-}  // namespace
-
 std::vector<TacticRun> RunProviderTactics(const OpUnderTest& t, gpu::TacticProvider provider, gpu::MathOptions math) {
-  std::vector<TacticRun> runs;
-  auto graph = BuildGraph(t);
-  if (!graph.ok()) {
-    ADD_FAILURE() << "building the test graph: " << graph.status().message();
-    return runs;
-  }
-  const Node& node = graph->node(0);
-  auto desc = gpu::MakeNodeDesc(*graph, node, math);
-  if (!desc.ok()) {
-    ADD_FAILURE() << desc.status().message();
-    return runs;
-  }
-  gpu::TacticList tactics;
-  provider(*desc, tactics);
-  auto res = gpu::GpuResources::Create();
-  if (!res.ok()) {
-    ADD_FAILURE() << res.status().message();
-    return runs;
-  }
-  cudaStream_t stream = nullptr;
-  cudaStreamCreate(&stream);
-  for (auto& tactic : tactics) {
-    TacticRun run;
-    run.name = tactic->name();
-    run.family = tactic->family();
-    auto out = RunOneTactic(*tactic, *desc, t.inputs, **res, stream);
-    if (out.ok()) {
-      run.outputs = std::move(*out);
-    } else {
-      run.status = out.status();
-      run.refused = out.status().message().rfind(kRefusedPrefix, 0) == 0;
-    }
-    runs.push_back(std::move(run));
-  }
-  cudaStreamDestroy(stream);
-  return runs;
+  return RunTactics(t, provider, math, -1);
+}
+
+std::vector<TacticRun> RunProviderTacticsInPlace(const OpUnderTest& t, gpu::TacticProvider provider, int alias,
+                                                 gpu::MathOptions math) {
+  return RunTactics(t, provider, math, alias);
 }
 
 std::vector<Tensor> ReferenceOutputs(const OpUnderTest& t) {
@@ -162,6 +182,31 @@ int ExpectTacticsMatchReference(const OpUnderTest& t, gpu::TacticProvider provid
     }
   }
   return checked;
+}
+
+int ExpectInPlaceMatchesReference(const OpUnderTest& t, gpu::TacticProvider provider, int alias, double rel_tol,
+                                  gpu::MathOptions math) {
+  const std::vector<Tensor> ref = ReferenceOutputs(t);
+  int ran = 0;
+  for (const TacticRun& run : RunProviderTacticsInPlace(t, provider, alias, math)) {
+    ++ran;
+    SCOPED_TRACE("tactic " + run.name + " in place over input " + std::to_string(alias));
+    if (!run.status.ok() || run.outputs.empty() || ref.empty()) {
+      ADD_FAILURE() << run.status.message();
+      continue;
+    }
+    EXPECT_LE(Compare(run.outputs[0], ref[0]).relative(), rel_tol);
+  }
+  return ran;
+}
+
+void PrintTacticOutcomes(const LabelledOps& labelled_ops, gpu::TacticProvider provider) {
+  for (const auto& [label, t] : labelled_ops) {
+    for (const TacticRun& run : RunProviderTactics(t, provider)) {
+      std::cout << "[" << label << "] " << run.name << ": "
+                << (run.status.ok() ? "ok" : (run.refused ? "refused: " : "FAILED: ") + run.status.message()) << "\n";
+    }
+  }
 }
 
 }  // namespace mrt::testing

@@ -4,8 +4,6 @@
 // depthwise, strides, dilations and odd sizes, through both epilogue paths (the fused
 // cudnnConvolutionBiasActivationForward and conv + the epilogue pass), and ConvTranspose with
 // stride 2 and output_padding.
-#include <iostream>
-
 #include "ir/activation.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
@@ -181,19 +179,14 @@ TEST(ConvCudnn, ConvTransposeStride2OutputPaddingGroupsDilation) {
 // are refused (useful when reading a build log or choosing what to tune).
 TEST(ConvCudnn, ReportAcceptedAlgorithms) {
   MRT_SKIP_WITHOUT_GPU();
-  const std::vector<std::pair<std::string, OpUnderTest>> layers = {
+  const testing::LabelledOps layers = {
       {"f32 nchw 3x3", ConvOf(DType::kF32, ConvCase{.n = 3})},
       {"f16 nhwc 3x3", ConvOf(DType::kF16, ConvCase{.n = 3, .nhwc = true})},
       {"f16 nhwc depthwise", ConvOf(DType::kF16, ConvCase{.n = 3, .c = 33, .k = 33, .group = 33, .nhwc = true})},
       {"f32 convtranspose s2",
        ConvTransposeOf(DType::kF32, {2, 13, 9, 11}, {13, 7, 3, 3}, Attrs({{"strides", Ints{2, 2}}}), true)},
   };
-  for (const auto& [what, t] : layers) {
-    for (const testing::TacticRun& run : testing::RunProviderTactics(t, AppendConvCudnnTactics)) {
-      std::cout << "[" << what << "] " << run.name << ": "
-                << (run.status.ok() ? "ok" : (run.refused ? "refused: " : "FAILED: ") + run.status.message()) << "\n";
-    }
-  }
+  testing::PrintTacticOutcomes(layers, AppendConvCudnnTactics);
 }
 
 }  // namespace

@@ -7,13 +7,12 @@
 // f16 1e-2. Every check also EXPECTs that the family offered at least one tactic.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "ir/activation.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -295,95 +294,21 @@ TEST(ConvHandWritten, OffersNothingForOneDimensionalConv) {
 
 // ---- timing (disabled: run with --gtest_also_run_disabled_tests on the GPU machine) ----
 
-// Median microseconds of `tactic` per launch on random inputs (-1 when it fails).
-double MedianMicros(gpu::Tactic& tactic, const gpu::NodeDesc& desc, const std::vector<Tensor>& host,
-                    gpu::GpuResources& res, cudaStream_t stream) {
-  std::vector<gpu::DeviceBuffer> buffers;
-  auto upload = [&](const Tensor& t) {
-    auto b = gpu::DeviceBuffer::Allocate(std::max<size_t>(t.nbytes(), 16), "timing");
-    if (!b.ok()) return TensorView{};
-    cudaMemcpy(b->get(), t.raw(), t.nbytes(), cudaMemcpyHostToDevice);
-    TensorView v{t.dtype(), t.sizes(), b->get()};
-    buffers.push_back(std::move(*b));
-    return v;
-  };
-  const std::vector<gpu::PackedWeight> packed = tactic.PackWeights(desc);
-  std::vector<TensorView> inputs(desc.inputs.size()), outputs;
-  for (size_t i = 0; i < desc.inputs.size(); ++i) {
-    if (!desc.inputs[i].present()) continue;
-    inputs[i] = upload(host[i]);
-    for (const auto& pw : packed)
-      if (pw.input_index == int(i)) inputs[i] = upload(pw.packed);
-  }
-  for (const auto& o : desc.outputs) outputs.push_back(upload(Tensor(o.dtype, o.sizes)));
-  if (!tactic.Setup(res).ok()) return -1;
-  auto ws = gpu::DeviceBuffer::Allocate(std::max<size_t>(tactic.WorkspaceBytes(), 16), "workspace");
-  if (!ws.ok() || !res.BindStream(stream).ok()) return -1;
-  const gpu::LaunchArgs args{inputs, outputs, ws->get(), stream, &res};
-  for (int i = 0; i < 3; ++i)
-    if (!tactic.Launch(args).ok()) return -1;
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  // Runs of 20 back-to-back launches (one launch between two events would count the launch
-  // latency of an idle GPU); the median run, per launch.
-  std::vector<float> ms;
-  for (int run = 0; run < 7; ++run) {
-    cudaEventRecord(start, stream);
-    for (int i = 0; i < 20; ++i) (void)tactic.Launch(args);
-    cudaEventRecord(stop, stream);
-    cudaEventSynchronize(stop);
-    float t = 0;
-    cudaEventElapsedTime(&t, start, stop);
-    ms.push_back(t / 20);
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  std::sort(ms.begin(), ms.end());
-  return cudaGetLastError() == cudaSuccess ? ms[ms.size() / 2] * 1000.0 : -1;
-}
-
-// Prints every tactic's time for the conv of `cc` (f16): hand-written, implicit GEMM, cuDNN.
+// Prints every tactic's time for the conv of `cc` (f16): hand-written, implicit GEMM, cuDNN
+// (those that fail or refuse the layer are left out).
 void PrintTimings(const ConvCase& cc) {
   const OpUnderTest t = MakeConv(cc, DType::kF16, 7);
-  Graph g;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i) {
-    std::string name = "in";
-    name += std::to_string(i);
-    if (t.inputs[i].dtype() == DType::kUndefined) {
-      ins.push_back(kNoValue);
-    } else if (i < t.is_weight.size() && t.is_weight[i]) {
-      ins.push_back(g.AddWeight(name, t.inputs[i]));
-    } else {
-      ins.push_back(g.AddValue(name, t.inputs[i].dtype(), t.inputs[i].shape()));
-      g.AddGraphInput(ins.back());
-    }
-  }
-  const ValueId y = g.AddValue("y");
-  g.AddNode(t.op, "conv", ins, {y}, t.attrs);
-  g.AddGraphOutput(y);
-  ASSERT_TRUE(InferShapes(g).ok());
-  auto desc = gpu::MakeNodeDesc(g, g.node(0), gpu::MathOptions{true});
-  ASSERT_TRUE(desc.ok());
-  auto res = gpu::GpuResources::Create();
-  ASSERT_TRUE(res.ok());
-  cudaStream_t stream;
-  cudaStreamCreate(&stream);
+  auto g = testing::BuildOpGraph(t);
+  ASSERT_TRUE(g.ok()) << g.status().message();
   std::printf("conv n%lld c%lld %lldx%lld k%lld %lldx%lld s%lld g%lld %s -> %s\n", (long long)cc.n, (long long)cc.c,
               (long long)cc.h, (long long)cc.w, (long long)cc.k, (long long)cc.r, (long long)cc.s,
               (long long)cc.strides[0], (long long)cc.group, cc.nhwc ? "nhwc" : "nchw",
-              g.value(y).shape.ToString().c_str());
+              g->value(g->node(0).outputs[0]).shape.ToString().c_str());
   for (gpu::TacticProvider provider :
        {gpu::AppendConvHandWrittenTactics, gpu::AppendConvImplicitGemmTactics, gpu::AppendConvCudnnTactics}) {
-    gpu::TacticList tactics;
-    provider(*desc, tactics);
-    for (auto& tactic : tactics) {
-      const double us = MedianMicros(*tactic, *desc, t.inputs, **res, stream);
-      if (us >= 0) std::printf("  %9.2f us  %s\n", us, tactic->name().c_str());
-    }
+    for (const testing::TacticTiming& timing : testing::TimeProviderTactics(t, provider, gpu::MathOptions{true}))
+      if (timing.status.ok()) std::printf("  %9.2f us  %s\n", timing.microseconds, timing.name.c_str());
   }
-  cudaStreamDestroy(stream);
 }
 
 TEST(ConvHandWrittenTiming, DISABLED_MobileNetV2LayersF16) {

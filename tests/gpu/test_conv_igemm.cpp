@@ -15,7 +15,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <memory>
 
 #include "ir/activation.h"
@@ -25,6 +24,7 @@
 #include "kernels/gpu/gpu_resources.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -32,6 +32,7 @@ namespace {
 
 using gpu::AppendConvImplicitGemmTactics;
 using testing::Attrs;
+using testing::MedianLaunchMicroseconds;
 using testing::RandomTensor;
 using Ints = std::vector<int64_t>;
 
@@ -131,38 +132,6 @@ Tensor ReferenceNhwc(const ConvNode& node) {
 
 // ---- running tactics ----
 
-// Mean microseconds per launch of `launch` on `stream`: launches for at least 25 ms first (300 ms
-// the first time in the process) so the GPU has left its idle clocks, then times as many launches
-// as fill about 20 ms (at least 10).
-double MeanMicroseconds(cudaStream_t stream, const std::function<void()>& launch) {
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  auto milliseconds = [&](int launches) {
-    cudaEventRecord(start, stream);
-    for (int i = 0; i < launches; ++i) launch();
-    cudaEventRecord(stop, stream);
-    cudaEventSynchronize(stop);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start, stop);
-    return static_cast<double>(ms);
-  };
-  static bool first_time = true;
-  const double warm_up_ms = first_time ? 300.0 : 25.0;
-  first_time = false;
-  double per_launch = milliseconds(1);
-  for (double warm = per_launch; warm < warm_up_ms;) {
-    const double t = milliseconds(10);
-    warm += t;
-    per_launch = t / 10;
-  }
-  const int launches = std::max(10, static_cast<int>(20.0 / std::max(per_launch, 1e-3)));
-  const double total = milliseconds(launches);
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return 1000.0 * total / launches;
-}
-
 struct GpuSession {
   std::unique_ptr<gpu::GpuResources> resources;
   cudaStream_t stream = nullptr;
@@ -178,7 +147,7 @@ struct GpuSession {
 
 struct TacticResult {
   Tensor output;
-  double microseconds = 0;  // mean per launch when timed
+  double microseconds = 0;  // median per launch when timed (MedianLaunchMicroseconds)
 };
 
 Expected<TensorView> Upload(const Tensor& host, std::vector<gpu::DeviceBuffer>& keep) {
@@ -216,7 +185,7 @@ Expected<TacticResult> RunTactic(gpu::Tactic& tactic, const gpu::NodeDesc& desc,
   result.output = Tensor(y.dtype, y.sizes);
   MRT_CUDA_TRY(cudaMemcpy(result.output.raw(), y.data, result.output.nbytes(), cudaMemcpyDeviceToHost));
   if (timed) {
-    result.microseconds = MeanMicroseconds(gpu_session.stream, [&] { (void)tactic.Launch(args); });
+    result.microseconds = MedianLaunchMicroseconds(gpu_session.stream, [&] { (void)tactic.Launch(args); });
     MRT_CUDA_TRY(cudaGetLastError());
   }
   return result;
@@ -382,7 +351,7 @@ double CudnnMicroseconds(const ConvCase& cs, const TensorView& x, const TensorVi
     // The two fastest by cudnnFind, timed again here (cudnnFind times each algorithm once).
     for (int a = 0; a < std::min(returned, 2); ++a) {
       if (perf[a].status != CUDNN_STATUS_SUCCESS || perf[a].memory > workspace_bytes) continue;
-      const double us = MeanMicroseconds(stream, [&] {
+      const double us = MedianLaunchMicroseconds(stream, [&] {
         cudnnConvolutionForward(handle, &one, xd, x.data, wd, w_krsc.data, cd, perf[a].algo, workspace,
                                 workspace_bytes, &zero, yd, y.data);
       });

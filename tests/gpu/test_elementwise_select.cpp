@@ -9,10 +9,9 @@
 #include <string>
 
 #include "ir/op_table.h"
-#include "kernels/gpu/cuda_check.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -157,49 +156,9 @@ TEST(ElementwiseCudaSelect, CastRoundTrips) {
 
 // ---- in place ----
 
-// Runs every tactic with the output written over input `alias` (same shape and dtype) and
-// returns the outputs it left there.
-Expected<std::vector<Tensor>> RunAliased(const OpUnderTest& t, int alias) {
-  testing::GraphBuilder b;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i)
-    ins.push_back(b.Input("x" + std::to_string(i), t.inputs[i].dtype(), t.inputs[i].sizes()));
-  b.Output(b.Op(t.op, ins, t.attrs));
-  const Graph g = b.Build();
-  MRT_ASSIGN_OR_RETURN(const gpu::NodeDesc desc, gpu::MakeNodeDesc(g, g.node(0), {}));
-  if (desc.outputs[0].sizes != t.inputs[alias].sizes() || desc.outputs[0].dtype != t.inputs[alias].dtype())
-    return Status::Error("the aliased input must have the output's shape and dtype");
-  gpu::TacticList tactics;
-  AppendElementwiseTactics(desc, tactics);
-  MRT_ASSIGN_OR_RETURN(auto res, gpu::GpuResources::Create());
-  std::vector<Tensor> results;
-  for (auto& tactic : tactics) {
-    std::vector<gpu::DeviceBuffer> buffers;
-    std::vector<TensorView> views;
-    for (const Tensor& x : t.inputs) {
-      MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(x.nbytes(), "input"));
-      MRT_CUDA_TRY(cudaMemcpy(buf.get(), x.raw(), x.nbytes(), cudaMemcpyHostToDevice));
-      views.push_back(TensorView{x.dtype(), x.sizes(), buf.get()});
-      buffers.push_back(std::move(buf));
-    }
-    const std::vector<TensorView> outs = {views[alias]};
-    MRT_RETURN_IF_ERROR(tactic->Setup(*res));
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer ws, gpu::DeviceBuffer::Allocate(tactic->WorkspaceBytes(), "workspace"));
-    MRT_RETURN_IF_ERROR(tactic->Launch(gpu::LaunchArgs{views, outs, ws.get(), nullptr, res.get()}));
-    MRT_CUDA_TRY(cudaDeviceSynchronize());
-    Tensor host(outs[0].dtype, outs[0].sizes);
-    MRT_CUDA_TRY(cudaMemcpy(host.raw(), outs[0].data, host.nbytes(), cudaMemcpyDeviceToHost));
-    results.push_back(std::move(host));
-  }
-  return results;
-}
-
+// Every tactic, run with its output written over input `alias`, matches the reference.
 void ExpectInPlaceMatches(const OpUnderTest& t, int alias, double tol) {
-  const Tensor ref = testing::RunOne(t.op, t.inputs, t.attrs);
-  auto outs = RunAliased(t, alias);
-  ASSERT_TRUE(outs.ok()) << outs.status().message();
-  EXPECT_GE(outs->size(), 1u);
-  for (const Tensor& out : *outs) EXPECT_LE(testing::Compare(out, ref).relative(), tol);
+  EXPECT_GE(testing::ExpectInPlaceMatchesReference(t, AppendElementwiseTactics, alias, tol), 1);
 }
 
 TEST(ElementwiseCudaSelect, OutputMayAliasAnInput) {
@@ -226,54 +185,10 @@ TEST(ElementwiseCudaSelect, OutputMayAliasAnInput) {
 
 // ---- timing (informational) ----
 
+// Each tactic's time on large tensors; the elementwise tactics need no workspace.
 void PrintTimes(const OpUnderTest& t, const std::string& label) {
-  testing::GraphBuilder b;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i)
-    ins.push_back(b.Input("x" + std::to_string(i), t.inputs[i].dtype(), t.inputs[i].sizes()));
-  b.Output(b.Op(t.op, ins, t.attrs));
-  const Graph g = b.Build();
-  auto desc = gpu::MakeNodeDesc(g, g.node(0), {});
-  auto res = gpu::GpuResources::Create();
-  ASSERT_TRUE(desc.ok() && res.ok());
-  gpu::TacticList tactics;
-  AppendElementwiseTactics(*desc, tactics);
-  std::vector<gpu::DeviceBuffer> buffers;
-  std::vector<TensorView> views, outs;
-  double bytes = 0;
-  for (const Tensor& x : t.inputs) {
-    auto buf = gpu::DeviceBuffer::Allocate(x.nbytes(), "input");
-    ASSERT_TRUE(buf.ok());
-    cudaMemcpy(buf->get(), x.raw(), x.nbytes(), cudaMemcpyHostToDevice);
-    views.push_back(TensorView{x.dtype(), x.sizes(), buf->get()});
-    buffers.push_back(std::move(*buf));
-    bytes += static_cast<double>(x.nbytes());
-  }
-  const gpu::TensorDesc& o = desc->outputs[0];
-  auto out = gpu::DeviceBuffer::Allocate(static_cast<size_t>(o.numel()) * DTypeSize(o.dtype), "output");
-  ASSERT_TRUE(out.ok());
-  outs.push_back(TensorView{o.dtype, o.sizes, out->get()});
-  bytes += static_cast<double>(out->bytes());
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  for (auto& tactic : tactics) {
-    const gpu::LaunchArgs args{views, outs, nullptr, nullptr, res->get()};
-    ASSERT_TRUE(tactic->Setup(**res).ok() && tactic->WorkspaceBytes() == 0);
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(tactic->Launch(args).ok());
-    constexpr int kIters = 20;
-    cudaEventRecord(start);
-    for (int i = 0; i < kIters; ++i) (void)tactic->Launch(args);
-    cudaEventRecord(stop);
-    cudaEventSynchronize(stop);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start, stop);
-    const double us = 1000.0 * ms / kIters;
-    std::printf("[time] %-34s %-28s %9.1f us  %7.0f GB/s\n", label.c_str(), tactic->name().c_str(), us,
-                bytes / (us * 1e3));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
+  for (const testing::TacticTiming& timing : testing::ReportTacticTimings(label, t, AppendElementwiseTactics))
+    EXPECT_EQ(timing.workspace_bytes, 0u) << timing.name;
 }
 
 TEST(ElementwiseCudaSelect, PrintTacticTimes) {

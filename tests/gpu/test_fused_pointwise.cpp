@@ -9,11 +9,9 @@
 
 #include "ir/attributes.h"
 #include "ir/pointwise_program.h"
-#include "kernels/gpu/cuda_check.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
-#include "tests/support/graph_builder.h"
+#include "tests/gpu/gpu_timing_support.h"
 
 namespace mrt {
 namespace {
@@ -195,90 +193,22 @@ TEST(PointwiseCuda, ConstantResultAndSixteenInputs) {
   }
 }
 
-// Runs every tactic with the output written over input 0 (same shape) and compares.
-Status ExpectInPlace(const OpUnderTest& t, double tol) {
-  const Tensor ref = testing::RunOne(t.op, t.inputs, t.attrs);
-  testing::GraphBuilder b;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i)
-    ins.push_back(b.Input("x" + std::to_string(i), t.inputs[i].dtype(), t.inputs[i].sizes()));
-  b.Output(b.Op(t.op, ins, t.attrs));
-  const Graph g = b.Build();
-  MRT_ASSIGN_OR_RETURN(const gpu::NodeDesc desc, gpu::MakeNodeDesc(g, g.node(0), {}));
-  gpu::TacticList tactics;
-  AppendPointwiseTactics(desc, tactics);
-  EXPECT_GE(tactics.size(), 1u);
-  MRT_ASSIGN_OR_RETURN(auto res, gpu::GpuResources::Create());
-  for (auto& tactic : tactics) {
-    SCOPED_TRACE(tactic->name());
-    std::vector<gpu::DeviceBuffer> buffers;
-    std::vector<TensorView> views;
-    for (const Tensor& x : t.inputs) {
-      MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(x.nbytes(), "input"));
-      MRT_CUDA_TRY(cudaMemcpy(buf.get(), x.raw(), x.nbytes(), cudaMemcpyHostToDevice));
-      views.push_back(TensorView{x.dtype(), x.sizes(), buf.get()});
-      buffers.push_back(std::move(buf));
-    }
-    const std::vector<TensorView> outs = {views[0]};
-    MRT_RETURN_IF_ERROR(tactic->Setup(*res));
-    MRT_RETURN_IF_ERROR(tactic->Launch(gpu::LaunchArgs{views, outs, nullptr, nullptr, res.get()}));
-    MRT_CUDA_TRY(cudaDeviceSynchronize());
-    Tensor host(outs[0].dtype, outs[0].sizes);
-    MRT_CUDA_TRY(cudaMemcpy(host.raw(), outs[0].data, host.nbytes(), cudaMemcpyDeviceToHost));
-    EXPECT_LE(testing::Compare(host, ref).relative(), tol);
-  }
-  return Status::Ok();
-}
-
 TEST(PointwiseCuda, OutputMayAliasInput) {
   MRT_SKIP_WITHOUT_GPU();
   for (const Ints& shape : {Ints{3, 13, 17, 19}, Ints{2, 8, 16, 16}}) {
-    const Status s = ExpectInPlace(PointwiseOf(DagProgram(), {RandomTensor(DType::kF16, shape, 50),
-                                                              RandomTensor(DType::kF16, {shape[1], 1, 1}, 51),
-                                                              RandomTensor(DType::kF16, {shape[3]}, 52)}),
-                                   1e-2);
-    EXPECT_TRUE(s.ok()) << s.message();
+    // Every tactic with its output written over input 0 (same shape).
+    const OpUnderTest t = PointwiseOf(DagProgram(), {RandomTensor(DType::kF16, shape, 50),
+                                                     RandomTensor(DType::kF16, {shape[1], 1, 1}, 51),
+                                                     RandomTensor(DType::kF16, {shape[3]}, 52)});
+    EXPECT_GE(testing::ExpectInPlaceMatchesReference(t, AppendPointwiseTactics, 0, 1e-2), 1);
   }
 }
 
-// Prints each tactic's time for the worked example on large tensors (no assertion).
+// Prints each tactic's time for the worked example on large tensors.
 void PrintTimes(DType dt, const Ints& big, const Ints& bias_shape) {
   const OpUnderTest t = PointwiseOf(WorkedExample(), {RandomTensor(dt, big, 1), RandomTensor(dt, bias_shape, 2)});
-  testing::GraphBuilder b;
-  b.Output(b.Op(t.op, {b.Input("x", dt, big), b.Input("bias", dt, bias_shape)}, t.attrs));
-  const Graph g = b.Build();
-  auto desc = gpu::MakeNodeDesc(g, g.node(0), {});
-  auto res = gpu::GpuResources::Create();
-  ASSERT_TRUE(desc.ok() && res.ok());
-  gpu::TacticList tactics;
-  AppendPointwiseTactics(*desc, tactics);
-  const size_t bytes = t.inputs[0].nbytes();
-  auto x = gpu::DeviceBuffer::Allocate(bytes, "x"), bias = gpu::DeviceBuffer::Allocate(t.inputs[1].nbytes(), "bias"),
-       y = gpu::DeviceBuffer::Allocate(bytes, "y");
-  ASSERT_TRUE(x.ok() && bias.ok() && y.ok());
-  cudaMemcpy(x->get(), t.inputs[0].raw(), bytes, cudaMemcpyHostToDevice);
-  cudaMemcpy(bias->get(), t.inputs[1].raw(), t.inputs[1].nbytes(), cudaMemcpyHostToDevice);
-  const std::vector<TensorView> ins = {{dt, big, x->get()}, {dt, bias_shape, bias->get()}}, outs = {{dt, big, y->get()}};
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  for (auto& tactic : tactics) {
-    const gpu::LaunchArgs args{ins, outs, nullptr, nullptr, res->get()};
-    ASSERT_TRUE(tactic->Setup(**res).ok());
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(tactic->Launch(args).ok());
-    cudaEventRecord(start);
-    for (int i = 0; i < 20; ++i) (void)tactic->Launch(args);
-    cudaEventRecord(stop);
-    cudaEventSynchronize(stop);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start, stop);
-    const double us = 1000.0 * ms / 20;
-    std::printf("[time] x*Sigmoid(x)*0.5+bias %-4s %-16s %-28s %9.1f us  %7.0f GB/s\n",
-                std::string(DTypeName(dt)).c_str(), SizesToString(big).c_str(), tactic->name().c_str(), us,
-                2.0 * static_cast<double>(bytes) / (us * 1e3));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
+  testing::ReportTacticTimings("x*Sigmoid(x)*0.5+bias " + std::string(DTypeName(dt)) + " " + SizesToString(big), t,
+                               AppendPointwiseTactics);
 }
 
 TEST(PointwiseCuda, PrintTacticTimes) {

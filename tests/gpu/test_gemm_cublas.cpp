@@ -4,8 +4,6 @@
 // fuses and those left to the epilogue pass), flatten_a, MatMul (2-D, 1-D operands, batched with
 // a shared or broadcast operand) and 1x1 convolutions (NCHW and NHWC) read as GEMMs.
 // Tolerances: f32 strict 1e-5 (1e-4 for K >= 256), TF32 3e-3, f16 1e-2.
-#include <iostream>
-
 #include "ir/activation.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
@@ -198,18 +196,13 @@ TEST(GemmCublas, OffersNothingForNonPointwiseConvs) {
 // Not a check: which tactics cuBLASLt's heuristic accepts for a few typical shapes.
 TEST(GemmCublas, ReportAcceptedTactics) {
   MRT_SKIP_WITHOUT_GPU();
-  const std::vector<std::pair<std::string, OpUnderTest>> layers = {
+  const testing::LabelledOps layers = {
       {"f32 gemm 37x65x29", GemmOf(DType::kF32, GemmCase{.c = {29}})},
       {"f16 gemm 64x96x128 relu", GemmOf(DType::kF16, GemmCase{.m = 64, .k = 96, .n = 128, .c = {128}, .act = {Activation::kRelu}})},
       {"f16 matmul batched", MatMulOf(DType::kF16, {2, 8, 64, 32}, {2, 8, 32, 64})},
       {"f32 1x1 conv nchw", PointwiseConvOf(DType::kF32, {})},
   };
-  for (const auto& [what, t] : layers) {
-    for (const testing::TacticRun& run : testing::RunProviderTactics(t, AppendGemmCublasTactics)) {
-      std::cout << "[" << what << "] " << run.name << ": "
-                << (run.status.ok() ? "ok" : (run.refused ? "refused: " : "FAILED: ") + run.status.message()) << "\n";
-    }
-  }
+  testing::PrintTacticOutcomes(layers, AppendGemmCublasTactics);
 }
 
 }  // namespace

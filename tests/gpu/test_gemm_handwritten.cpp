@@ -7,9 +7,7 @@
 // GemmHandwrittenPerf prints TFLOP/s of every tile configuration next to cuBLAS on 4096^3.
 #include <cublas_v2.h>
 
-#include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <set>
 
 #include "ir/activation.h"
@@ -18,6 +16,7 @@
 #include "kernels/gpu/gpu_resources.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -25,6 +24,7 @@ namespace {
 
 using gpu::AppendGemmHandWrittenTactics;
 using testing::Attrs;
+using testing::MedianLaunchMicroseconds;
 using testing::ExpectTacticsMatchReference;
 using testing::OpUnderTest;
 using testing::RandomTensor;
@@ -187,38 +187,6 @@ TEST(GemmHandwritten, NoTf32OffersStrictF32Only) {
 
 // ---- timing ----
 
-// Mean microseconds per launch of `launch` on `stream`: launches for at least 25 ms first (300 ms
-// the first time in the process) so the GPU has left its idle clocks, then times as many launches
-// as fill about 20 ms (at least 10).
-double MeanMicroseconds(cudaStream_t stream, const std::function<void()>& launch) {
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  auto milliseconds = [&](int launches) {
-    cudaEventRecord(start, stream);
-    for (int i = 0; i < launches; ++i) launch();
-    cudaEventRecord(stop, stream);
-    cudaEventSynchronize(stop);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start, stop);
-    return static_cast<double>(ms);
-  };
-  static bool first_time = true;
-  const double warm_up_ms = first_time ? 300.0 : 25.0;
-  first_time = false;
-  double per_launch = milliseconds(1);
-  for (double warm = per_launch; warm < warm_up_ms;) {
-    const double t = milliseconds(10);
-    warm += t;
-    per_launch = t / 10;
-  }
-  const int launches = std::max(10, static_cast<int>(20.0 / std::max(per_launch, 1e-3)));
-  const double total = milliseconds(launches);
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return 1000.0 * total / launches;
-}
-
 // Every tile configuration on Y[M, N] = A[M, K] B[N, K]^T, then cublasGemmEx on the same data.
 void TimeGemm(int m, int n, int k, gpu::TcMath math) {
   const bool f16 = math == gpu::TcMath::kF16;
@@ -240,7 +208,7 @@ void TimeGemm(int m, int n, int k, gpu::TcMath math) {
     p.a = da->get(), p.b = db->get(), p.y = dy->get();
     p.m = m, p.n = n, p.k = k, p.lda = k, p.ldb = k;
     ASSERT_EQ(gpu::PrepareGemmTc(config, math), cudaSuccess);
-    const double us = MeanMicroseconds(stream, [&] { (void)gpu::LaunchGemmTc(config, math, p, stream); });
+    const double us = MedianLaunchMicroseconds(stream, [&] { (void)gpu::LaunchGemmTc(config, math, p, stream); });
     ASSERT_EQ(cudaGetLastError(), cudaSuccess);
     const gpu::TcTileConfig& c = gpu::kTcTileConfigs[config];
     std::printf("  tc %3dx%3dx%2d_s%d%-3s %9.1f us %7.1f TFLOP/s\n", c.block_m, c.block_n, gpu::TcBlockK(c, math),
@@ -253,7 +221,7 @@ void TimeGemm(int m, int n, int k, gpu::TcMath math) {
   const cudaDataType type = f16 ? CUDA_R_16F : CUDA_R_32F;
   const cublasComputeType_t compute = f16 ? CUBLAS_COMPUTE_32F : CUBLAS_COMPUTE_32F_FAST_TF32;
   // Row-major Y = A B^T is column-major Y^T = B A^T: B^T as op (transposed) first operand.
-  const double us = MeanMicroseconds(stream, [&] {
+  const double us = MedianLaunchMicroseconds(stream, [&] {
     cublasGemmEx(handle, CUBLAS_OP_T, CUBLAS_OP_N, n, m, k, &one, db->get(), type, k, da->get(), type, k, &zero,
                  dy->get(), type, n, compute, CUBLAS_GEMM_DEFAULT);
   });

@@ -6,14 +6,12 @@
 // parameters; and the nodes left to the CPU fallback (LayerNorm's Mean / InvStdDev outputs,
 // broadcast Scale). Tolerances (largest abs error / largest |ref|): f32 1e-5 (1e-4 for rows of
 // >= 1000 elements), f16 1e-2.
-#include <cstdio>
 #include <string>
 
 #include "ir/op_table.h"
-#include "kernels/gpu/cuda_check.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -139,85 +137,18 @@ TEST(NormCuda, BatchNormInference) {
       testing::RunProviderTactics(BatchNormOf(DType::kF32, DType::kF16, {1, 3, 4, 4}), AppendNormTactics).empty());
 }
 
-// Prints the time of every offered tactic on one op (mean of 50 launches after warm-up; inputs
-// stay in L2 for small tensors, so these compare tactics rather than predict end-to-end time).
-// No assertion: the builder picks by timing; this puts the numbers in the test log.
-Status PrintTacticTimes(const OpUnderTest& t, gpu::TacticProvider provider, const std::string& label) {
-  testing::GraphBuilder b;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i) {
-    const bool weight = i < t.is_weight.size() && t.is_weight[i];
-    ins.push_back(weight ? b.Weight("w" + std::to_string(i), t.inputs[i])
-                         : b.Input("x" + std::to_string(i), t.inputs[i].dtype(), t.inputs[i].sizes()));
-  }
-  b.Output(b.Op(t.op, ins, t.attrs, t.num_outputs));
-  const Graph g = b.Build();
-  MRT_ASSIGN_OR_RETURN(const gpu::NodeDesc desc, gpu::MakeNodeDesc(g, g.node(0), {}));
-  gpu::TacticList tactics;
-  provider(desc, tactics);
-  MRT_ASSIGN_OR_RETURN(auto res, gpu::GpuResources::Create());
-  std::vector<gpu::DeviceBuffer> buffers;
-  std::vector<TensorView> in_views, out_views;
-  size_t bytes = 0;
-  for (const Tensor& x : t.inputs) {
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(x.nbytes(), "input"));
-    MRT_CUDA_TRY(cudaMemcpy(buf.get(), x.raw(), x.nbytes(), cudaMemcpyHostToDevice));
-    in_views.push_back(TensorView{x.dtype(), x.sizes(), buf.get()});
-    buffers.push_back(std::move(buf));
-    bytes += x.nbytes();
-  }
-  for (const gpu::TensorDesc& o : desc.outputs) {
-    const size_t n = static_cast<size_t>(o.numel()) * DTypeSize(o.dtype);
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(n, "output"));
-    out_views.push_back(TensorView{o.dtype, o.sizes, buf.get()});
-    buffers.push_back(std::move(buf));
-    bytes += n;
-  }
-  cudaStream_t stream = nullptr;
-  cudaEvent_t start = nullptr, stop = nullptr;
-  MRT_CUDA_TRY(cudaStreamCreate(&stream));
-  MRT_CUDA_TRY(cudaEventCreate(&start));
-  MRT_CUDA_TRY(cudaEventCreate(&stop));
-  for (auto& tactic : tactics) {
-    MRT_RETURN_IF_ERROR(tactic->Setup(*res));
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer ws, gpu::DeviceBuffer::Allocate(tactic->WorkspaceBytes(), "workspace"));
-    const gpu::LaunchArgs args{in_views, out_views, ws.get(), stream, res.get()};
-    constexpr int kRuns = 50;
-    for (int i = 0; i < 5; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(start, stream));
-    for (int i = 0; i < kRuns; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(stop, stream));
-    MRT_CUDA_TRY(cudaEventSynchronize(stop));
-    float ms = 0;
-    MRT_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
-    const double us = 1000.0 * ms / kRuns;
-    std::printf("[timing] %-34s %-40s %8.2f us %8.1f GB/s\n", label.c_str(), tactic->name().c_str(), us,
-                static_cast<double>(bytes) / (us * 1e3));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  cudaStreamDestroy(stream);
-  return Status::Ok();
-}
-
+// Every tactic's time on model shapes, printed to the test log (gpu_timing_support.h).
 TEST(NormCuda, TimingsOnModelShapes) {
   MRT_SKIP_WITHOUT_GPU();
   for (DType dt : kFloats) {
-    const std::string d(DTypeName(dt));
-    const struct {
-      const char* label;
-      OpUnderTest t;
-    } cases[] = {
+    const testing::LabelledOps cases = {
         {"layernorm vit-b 197x768", LayerNormOf(dt, {1, 197, 768}, -1, true)},
         {"layernorm bert 4096x768", LayerNormOf(dt, {8, 512, 768}, -1, true)},
         {"layernorm 256x4096", LayerNormOf(dt, {256, 4096}, -1, true)},
         {"instancenorm 1x64x128x128", InstanceNormOf(dt, {1, 64, 128, 128})},
         {"batchnorm 1x64x112x112", BatchNormOf(dt, dt, {1, 64, 112, 112})},
     };
-    for (const auto& c : cases) {
-      const Status st = PrintTacticTimes(c.t, AppendNormTactics, std::string(c.label) + " " + d);
-      EXPECT_TRUE(st.ok()) << st.message();
-    }
+    testing::ReportTacticTimingsOfOps(cases, AppendNormTactics, DTypeName(dt));
   }
 }
 

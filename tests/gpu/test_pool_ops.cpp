@@ -4,14 +4,12 @@
 // global pools, NCHW and channels_last NHWC (vectorized when C allows, scalar otherwise), f32
 // and f16 with odd sizes; and the nodes the provider must leave to the CPU fallback.
 // Tolerances (largest abs error / largest |ref|): f32 1e-5, f16 1e-2.
-#include <cstdio>
 #include <string>
 
 #include "ir/op_table.h"
-#include "kernels/gpu/cuda_check.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -42,67 +40,6 @@ Attributes Window(Ints kernel, Ints strides, Ints pads) {
 }
 
 constexpr DType kFloats[] = {DType::kF32, DType::kF16};
-
-// Prints the time of every offered tactic on one op (mean of 50 launches after warm-up; inputs
-// stay in L2 for small tensors, so these compare tactics rather than predict end-to-end time).
-// No assertion: the builder picks by timing; this puts the numbers in the test log.
-Status PrintTacticTimes(const OpUnderTest& t, gpu::TacticProvider provider, const std::string& label) {
-  testing::GraphBuilder b;
-  std::vector<ValueId> ins;
-  for (size_t i = 0; i < t.inputs.size(); ++i) {
-    const bool weight = i < t.is_weight.size() && t.is_weight[i];
-    ins.push_back(weight ? b.Weight("w" + std::to_string(i), t.inputs[i])
-                         : b.Input("x" + std::to_string(i), t.inputs[i].dtype(), t.inputs[i].sizes()));
-  }
-  b.Output(b.Op(t.op, ins, t.attrs, t.num_outputs));
-  const Graph g = b.Build();
-  MRT_ASSIGN_OR_RETURN(const gpu::NodeDesc desc, gpu::MakeNodeDesc(g, g.node(0), {}));
-  gpu::TacticList tactics;
-  provider(desc, tactics);
-  MRT_ASSIGN_OR_RETURN(auto res, gpu::GpuResources::Create());
-  std::vector<gpu::DeviceBuffer> buffers;
-  std::vector<TensorView> in_views, out_views;
-  size_t bytes = 0;
-  for (const Tensor& x : t.inputs) {
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(x.nbytes(), "input"));
-    MRT_CUDA_TRY(cudaMemcpy(buf.get(), x.raw(), x.nbytes(), cudaMemcpyHostToDevice));
-    in_views.push_back(TensorView{x.dtype(), x.sizes(), buf.get()});
-    buffers.push_back(std::move(buf));
-    bytes += x.nbytes();
-  }
-  for (const gpu::TensorDesc& o : desc.outputs) {
-    const size_t n = static_cast<size_t>(o.numel()) * DTypeSize(o.dtype);
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer buf, gpu::DeviceBuffer::Allocate(n, "output"));
-    out_views.push_back(TensorView{o.dtype, o.sizes, buf.get()});
-    buffers.push_back(std::move(buf));
-    bytes += n;
-  }
-  cudaStream_t stream = nullptr;
-  cudaEvent_t start = nullptr, stop = nullptr;
-  MRT_CUDA_TRY(cudaStreamCreate(&stream));
-  MRT_CUDA_TRY(cudaEventCreate(&start));
-  MRT_CUDA_TRY(cudaEventCreate(&stop));
-  for (auto& tactic : tactics) {
-    MRT_RETURN_IF_ERROR(tactic->Setup(*res));
-    MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer ws, gpu::DeviceBuffer::Allocate(tactic->WorkspaceBytes(), "workspace"));
-    const gpu::LaunchArgs args{in_views, out_views, ws.get(), stream, res.get()};
-    constexpr int kRuns = 50;
-    for (int i = 0; i < 5; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(start, stream));
-    for (int i = 0; i < kRuns; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(stop, stream));
-    MRT_CUDA_TRY(cudaEventSynchronize(stop));
-    float ms = 0;
-    MRT_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
-    const double us = 1000.0 * ms / kRuns;
-    std::printf("[timing] %-34s %-40s %8.2f us %8.1f GB/s\n", label.c_str(), tactic->name().c_str(), us,
-                static_cast<double>(bytes) / (us * 1e3));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  cudaStreamDestroy(stream);
-  return Status::Ok();
-}
 
 TEST(PoolCuda, ResNetMaxPool3x3Stride2) {
   MRT_SKIP_WITHOUT_GPU();
@@ -254,16 +191,13 @@ TEST(PoolCuda, LeavesUnsupportedNodesToTheFallback) {
   EXPECT_EQ(NumOffered(PoolOf(OpKind::kAveragePool, DType::kBF16, {1, 3, 9, 9}, w)), 0);
 }
 
+// Every tactic's time on model shapes, printed to the test log (gpu_timing_support.h).
 TEST(PoolCuda, TimingsOnModelShapes) {
   MRT_SKIP_WITHOUT_GPU();
   const Attributes resnet = Window({3, 3}, {2, 2}, {1, 1, 1, 1});
   const Attributes sppf = Window({5, 5}, {1, 1}, {2, 2, 2, 2});
   for (DType dt : kFloats) {
-    const std::string d(DTypeName(dt));
-    const struct {
-      const char* label;
-      OpUnderTest t;
-    } cases[] = {
+    const testing::LabelledOps cases = {
         {"resnet50 maxpool 1x64x112x112", PoolOf(OpKind::kMaxPool, dt, {1, 64, 112, 112}, resnet)},
         {"resnet50 maxpool nhwc", PoolOf(OpKind::kMaxPool, dt, {1, 112, 112, 64}, ChannelsLast(resnet))},
         {"yolov8n sppf 1x128x20x20", PoolOf(OpKind::kMaxPool, dt, {1, 128, 20, 20}, sppf)},
@@ -273,10 +207,7 @@ TEST(PoolCuda, TimingsOnModelShapes) {
         {"resnet50 gap nhwc", PoolOf(OpKind::kGlobalAveragePool, dt, {1, 7, 7, 2048}, ChannelsLast({}))},
         {"gap 8x2048x7x7", PoolOf(OpKind::kGlobalAveragePool, dt, {8, 2048, 7, 7}, {})},
     };
-    for (const auto& c : cases) {
-      const Status st = PrintTacticTimes(c.t, AppendPoolTactics, std::string(c.label) + " " + d);
-      EXPECT_TRUE(st.ok()) << st.message();
-    }
+    testing::ReportTacticTimingsOfOps(cases, AppendPoolTactics, DTypeName(dt));
   }
 }
 

@@ -4,14 +4,12 @@
 // large logits and masked (-inf) entries, in f32 and f16.
 // Tolerances (largest abs error / largest |ref|): f32 1e-5 (1e-4 for rows >= 1000), f16 1e-2.
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <string>
 
-#include "kernels/gpu/cuda_check.h"
-#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "tests/gpu/gpu_test_support.h"
+#include "tests/gpu/gpu_timing_support.h"
 #include "tests/support/graph_builder.h"
 
 namespace mrt {
@@ -126,62 +124,17 @@ TEST(SoftmaxCuda, LeavesUnsupportedDtypesToTheFallback) {
                   .empty());
 }
 
-// Prints the time of every offered tactic (mean of 50 launches after warm-up). No assertion:
-// the builder picks by timing; this puts the numbers in the test log.
-Status PrintTacticTimes(const OpUnderTest& t, const std::string& label) {
-  testing::GraphBuilder b;
-  const ValueId x = b.Input("x", t.inputs[0].dtype(), t.inputs[0].sizes());
-  b.Output(b.Op(t.op, {x}, t.attrs));
-  const Graph g = b.Build();
-  MRT_ASSIGN_OR_RETURN(const gpu::NodeDesc desc, gpu::MakeNodeDesc(g, g.node(0), {}));
-  gpu::TacticList tactics;
-  AppendSoftmaxTactics(desc, tactics);
-  MRT_ASSIGN_OR_RETURN(auto res, gpu::GpuResources::Create());
-  const size_t bytes = t.inputs[0].nbytes();
-  MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer in, gpu::DeviceBuffer::Allocate(bytes, "input"));
-  MRT_ASSIGN_OR_RETURN(gpu::DeviceBuffer out, gpu::DeviceBuffer::Allocate(bytes, "output"));
-  MRT_CUDA_TRY(cudaMemcpy(in.get(), t.inputs[0].raw(), bytes, cudaMemcpyHostToDevice));
-  const std::vector<TensorView> ins = {TensorView{t.inputs[0].dtype(), t.inputs[0].sizes(), in.get()}};
-  const std::vector<TensorView> outs = {TensorView{t.inputs[0].dtype(), t.inputs[0].sizes(), out.get()}};
-  cudaEvent_t start = nullptr, stop = nullptr;
-  MRT_CUDA_TRY(cudaEventCreate(&start));
-  MRT_CUDA_TRY(cudaEventCreate(&stop));
-  for (auto& tactic : tactics) {
-    const gpu::LaunchArgs args{ins, outs, nullptr, nullptr, res.get()};
-    constexpr int kRuns = 50;
-    for (int i = 0; i < 5; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(start, nullptr));
-    for (int i = 0; i < kRuns; ++i) MRT_RETURN_IF_ERROR(tactic->Launch(args));
-    MRT_CUDA_TRY(cudaEventRecord(stop, nullptr));
-    MRT_CUDA_TRY(cudaEventSynchronize(stop));
-    float ms = 0;
-    MRT_CUDA_TRY(cudaEventElapsedTime(&ms, start, stop));
-    const double us = 1000.0 * ms / kRuns;
-    std::printf("[timing] %-30s %-34s %8.2f us %8.1f GB/s\n", label.c_str(), tactic->name().c_str(), us,
-                2.0 * static_cast<double>(bytes) / (us * 1e3));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return Status::Ok();
-}
-
+// Every tactic's time on model shapes, printed to the test log (gpu_timing_support.h).
 TEST(SoftmaxCuda, TimingsOnModelShapes) {
   MRT_SKIP_WITHOUT_GPU();
   for (DType dt : kFloats) {
-    const std::string d(DTypeName(dt));
-    const struct {
-      const char* label;
-      OpUnderTest t;
-    } cases[] = {
+    const testing::LabelledOps cases = {
         {"yolov8 dfl 1x16x4x8400 axis1", SoftmaxOf(OpKind::kSoftmax, dt, {1, 16, 4, 8400}, 1)},
         {"attention 12x197x197", SoftmaxOf(OpKind::kSoftmax, dt, {12, 197, 197}, -1)},
         {"rows 4096x1000", SoftmaxOf(OpKind::kSoftmax, dt, {4096, 1000}, -1)},
         {"rows 64x32000", SoftmaxOf(OpKind::kSoftmax, dt, {64, 32000}, -1)},
     };
-    for (const auto& c : cases) {
-      const Status st = PrintTacticTimes(c.t, std::string(c.label) + " " + d);
-      EXPECT_TRUE(st.ok()) << st.message();
-    }
+    testing::ReportTacticTimingsOfOps(cases, AppendSoftmaxTactics, DTypeName(dt));
   }
 }
 
