@@ -13,6 +13,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/gpu_backend.h"
+#include "passes/pipeline.h"
 #include "runtime/compiler.h"
 
 namespace mrt::cli {
@@ -149,6 +150,9 @@ Status Execute(CompileCliOptions opt) {
   MRT_ASSIGN_OR_RETURN(options.input_shapes, ParseShapeOptions(opt.shapes));
   options.device = opt.device;
   options.disabled_passes.insert(opt.disabled_passes.begin(), opt.disabled_passes.end());
+  if (options.disabled_passes.count(kLayoutNhwcPass)) opt.gpu.layout = "nchw";
+  if (opt.gpu.fp16 && options.disabled_passes.count(kPrecisionFp16Pass))
+    return Status::Errorf("--disable-pass {} contradicts --fp16 (drop one of them)", kPrecisionFp16Pass);
   options.memory_plan = !opt.no_memory_plan;
   options.verbose = opt.verbose;
   opt.gpu.verbose = opt.verbose;

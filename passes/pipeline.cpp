@@ -33,11 +33,13 @@ std::span<const PassInfo> AllPasses() { return kPasses; }
 
 Status CheckPassNames(const std::set<std::string>& names) {
   for (const std::string& name : names) {
-    bool known = false;
+    bool known = name == kLayoutNhwcPass || name == kPrecisionFp16Pass;
     for (const PassInfo& p : kPasses) known = known || name == p.name;
     if (!known) {
       std::vector<std::string> valid;
       for (const PassInfo& p : kPasses) valid.emplace_back(p.name);
+      valid.emplace_back(kLayoutNhwcPass);
+      valid.emplace_back(kPrecisionFp16Pass);
       return Status::Errorf("--disable-pass: unknown pass '{}' (passes: {})", name, fmt::join(valid, ", "));
     }
   }

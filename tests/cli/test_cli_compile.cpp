@@ -162,6 +162,14 @@ TEST_F(CliCompileTest, VerboseLogsEveryRewriteOnStderr) {
   EXPECT_GE(loud.err_lines().size(), 2u) << loud.err;
 }
 
+TEST_F(CliCompileTest, TheGpuBuildersPassesCanBeNamedToo) {
+  const std::string model = ConvBnReluModel(Path("cbr.onnx")), plan = Path("cbr_gpu_names.plan");
+  CliResult c = Run("compile " + Quote(model) + " -o " + Quote(plan) +
+                    " --device cpu --disable-pass layout_nhwc --disable-pass precision_fp16");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("disabled: layout_nhwc, precision_fp16\n"), std::string::npos) << c.out;
+}
+
 TEST_F(CliCompileTest, DisabledPassesAndNoMemoryPlanAreRecorded) {
   const std::string model = ConvBnReluModel(Path("cbr.onnx")), plan = Path("cbr.plan");
   CliResult c = Run("compile " + Quote(model) + " -o " + Quote(plan) +
