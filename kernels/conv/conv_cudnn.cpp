@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "kernels/conv/conv_problem.h"
+#include "kernels/gpu/conv_problem.h"
 #include "kernels/conv/cudnn_descriptors_cudnn.h"
 #include "kernels/gpu/cuda_check.h"
 #include "kernels/gpu/providers.h"

@@ -15,7 +15,7 @@
 #include <limits>
 
 #include "kernels/conv/conv_handwritten_launch.h"
-#include "kernels/conv/conv_problem.h"
+#include "kernels/gpu/conv_problem.h"
 #include "kernels/gpu/cuda_check.h"
 #include "kernels/gpu/providers.h"
 

@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "kernels/conv/conv_igemm_launch.h"
-#include "kernels/conv/conv_problem.h"
+#include "kernels/gpu/conv_problem.h"
 #include "kernels/gpu/cuda_check.h"
 #include "kernels/gpu/providers.h"
 

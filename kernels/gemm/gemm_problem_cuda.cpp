@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ir/shape_inference/infer_nn_window.h"
+#include "kernels/gpu/conv_problem.h"
 
 namespace mrt::gpu {
 
@@ -95,36 +95,29 @@ Expected<GemmProblem> MatMulOf(const NodeDesc& desc) {
   return p;
 }
 
-// A 1x1, stride-1, unpadded, ungrouped 2-D convolution (see gemm_problem.h for the two layouts).
-// (Read here rather than through conv_problem.h's ConvProblemOf: mrt_cuda_gemm does not link the
-// conv library.)
+// A 1x1, stride-1, unpadded, ungrouped 2-D convolution (see gemm_problem.h for the two layouts),
+// read through the conv family's own resolver.
 Expected<GemmProblem> PointwiseConvOf(const NodeDesc& desc) {
-  const std::vector<int64_t>& x = desc.inputs[0].sizes;
-  const std::vector<int64_t>& wt = desc.inputs[1].sizes;
-  if (x.size() != 4 || wt.size() != 4 || wt[2] != 1 || wt[3] != 1) return Status::Error("not a 2-D 1x1 conv");
-  if (desc.inputs[1].constant == nullptr) return Status::Error("W is not a constant");
-  if (desc.attrs().GetInt("group", 1) != 1) return Status::Error("grouped");
-  const bool nhwc = desc.attrs().GetInt("channels_last", 0) != 0;
-  const int64_t n = x[0], c = nhwc ? x[3] : x[1], h = nhwc ? x[1] : x[2], w = nhwc ? x[2] : x[3];
-  MRT_ASSIGN_OR_RETURN(WindowGeometry g, ResolveWindow(WindowKind::kConv, desc.attrs(), {h, w}, {1, 1}));
-  for (size_t i = 0; i < 2; ++i)
-    if (g.strides[i] != 1 || g.pads_begin[i] != 0 || g.pads_end[i] != 0) return Status::Error("strided or padded");
-  if (wt[1] != c) return Status::Error("W does not match X");
+  MRT_ASSIGN_OR_RETURN(ConvProblem conv, ConvProblemOf(desc));
+  if (!conv.is_pointwise()) return Status::Error("not a 1x1, stride-1, unpadded conv");
+  if (conv.group != 1) return Status::Error("grouped");
+  const bool nhwc = conv.channels_last;
+  const int64_t n = conv.n, c = conv.c, h = conv.h, w = conv.w;
   GemmProblem p;
   p.from_conv = true;
   p.conv_channels_last = nhwc;
   p.k = c;
-  const bool has_bias = desc.has_input(2);
+  const bool has_bias = conv.has_bias;
   if (nhwc) {  // Y[NHW, K] = X[NHW, C] x W[K, C]^T
     p.m = n * h * w;
-    p.n = wt[0];
+    p.n = conv.k;
     p.lda = c;
     p.ldb = c;
     p.ldy = p.n;
     p.trans_b = true;
     p.bias = has_bias ? GemmBiasKind::kPerColumn : GemmBiasKind::kNone;
   } else {  // Y_n[K, HW] = W[K, C] x X_n[C, HW]
-    p.m = wt[0];
+    p.m = conv.k;
     p.n = h * w;
     p.a_input = 1;
     p.b_input = 0;
@@ -138,15 +131,13 @@ Expected<GemmProblem> PointwiseConvOf(const NodeDesc& desc) {
     p.bias = has_bias ? GemmBiasKind::kPerRow : GemmBiasKind::kNone;
   }
   if (has_bias) {
-    if (desc.inputs[2].numel() != wt[0]) return Status::Error("B does not match W");
+    if (desc.inputs[2].numel() != conv.k) return Status::Error("B does not match W");
     p.bias_input = 2;
     p.bias_is_constant = desc.inputs[2].constant != nullptr;
   }
-  if (desc.op() == OpKind::kFusedConv) {
-    p.act = ReadActivation(desc.attrs(), "activation");
-    p.post = ReadActivation(desc.attrs(), "post_activation");
-    p.has_residual = desc.has_input(3);
-  }
+  p.act = conv.act;
+  p.post = conv.post;
+  p.has_residual = conv.has_residual;
   return p;
 }
 

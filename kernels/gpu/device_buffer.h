@@ -1,4 +1,5 @@
-// Owning device memory (cudaMalloc / cudaFree), movable, never copied.
+// Owning device memory (DeviceBuffer: cudaMalloc / cudaFree) and pinned host memory (PinnedBuffer),
+// movable, never copied.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -42,6 +43,25 @@ class DeviceBuffer {
  private:
   void* ptr_ = nullptr;
   size_t bytes_ = 0;
+};
+
+// Owning page-locked host memory (cudaMallocHost / cudaFreeHost): staging for asynchronous
+// copies between the host and the device.
+class PinnedBuffer {
+ public:
+  PinnedBuffer() = default;
+  PinnedBuffer(const PinnedBuffer&) = delete;
+  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
+  PinnedBuffer(PinnedBuffer&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)) {}
+  ~PinnedBuffer() {
+    if (ptr_) cudaFreeHost(ptr_);
+  }
+  // Replaces any previous allocation; 0 bytes allocates nothing.
+  Status Allocate(size_t bytes, const char* what);
+  void* get() const { return ptr_; }
+
+ private:
+  void* ptr_ = nullptr;
 };
 
 }  // namespace mrt::gpu

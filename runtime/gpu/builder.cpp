@@ -63,7 +63,7 @@ Expected<Variant> TuneVariant(std::string layout, Graph graph, TuneContext& tune
 
 // Layers that launch nothing once memory is planned: views and Concats whose inputs all sit in
 // their slices already.
-bool LaunchesNothing(const Graph& g, const Node& node, const MemoryPlan& mem) {
+bool LaunchesNothing(const Node& node, const MemoryPlan& mem) {
   if (HasTrait(node.op, kTraitView)) return true;
   if (node.op != OpKind::kConcat) return false;
   const ValueId out = node.outputs[0];
@@ -82,7 +82,7 @@ Expected<plan::TacticTable> MakeTacticTable(const Variant& v, const MemoryPlan& 
     layer.node = static_cast<uint32_t>(i);
     BuiltLayer built{node.name, std::string(OpName(node.op)), "", "", 0, c.candidates, c.best_handwritten,
                      c.best_handwritten_ms};
-    if (c.tactic && !LaunchesNothing(v.graph, node, mem)) {
+    if (c.tactic && !LaunchesNothing(node, mem)) {
       MRT_ASSIGN_OR_RETURN(NodeDesc desc, MakeNodeDesc(v.graph, node, math));
       layer.tactic = built.tactic = c.tactic->name();
       layer.family = built.family = std::string(TacticFamilyName(c.tactic->family()));

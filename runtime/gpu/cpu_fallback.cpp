@@ -7,31 +7,13 @@
 #include <cstring>
 
 #include "kernels/gpu/cuda_check.h"
+#include "kernels/gpu/device_buffer.h"
 #include "kernels/gpu/providers.h"
 #include "runtime/reference_backend.h"
 
 namespace mrt::gpu {
 
 namespace {
-
-class PinnedBuffer {
- public:
-  PinnedBuffer() = default;
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer(PinnedBuffer&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)) {}
-  ~PinnedBuffer() {
-    if (ptr_) cudaFreeHost(ptr_);
-  }
-  Status Allocate(size_t bytes) {
-    if (bytes == 0) return Status::Ok();
-    MRT_CUDA_TRY(cudaMallocHost(&ptr_, bytes));
-    return Status::Ok();
-  }
-  void* get() const { return ptr_; }
-
- private:
-  void* ptr_ = nullptr;
-};
 
 class CpuFallbackTactic final : public Tactic {
  public:
@@ -45,11 +27,11 @@ class CpuFallbackTactic final : public Tactic {
     host_out_.clear();
     for (const TensorDesc& t : inputs_) {
       host_in_.emplace_back();
-      if (t.present()) MRT_RETURN_IF_ERROR(host_in_.back().Allocate(t.numel() * DTypeSize(t.dtype)));
+      if (t.present()) MRT_RETURN_IF_ERROR(host_in_.back().Allocate(t.numel() * DTypeSize(t.dtype), "a CPU-fallback input"));
     }
     for (const TensorDesc& t : outputs_) {
       host_out_.emplace_back();
-      MRT_RETURN_IF_ERROR(host_out_.back().Allocate(t.numel() * DTypeSize(t.dtype)));
+      MRT_RETURN_IF_ERROR(host_out_.back().Allocate(t.numel() * DTypeSize(t.dtype), "a CPU-fallback output"));
     }
     return Status::Ok();
   }

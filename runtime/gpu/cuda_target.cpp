@@ -18,15 +18,10 @@ Expected<plan::PlanTarget> CurrentCudaTarget() {
   int cublas_major = 0, cublas_minor = 0;
   MRT_CUDA_TRY(cublasGetProperty(MAJOR_VERSION, &cublas_major));
   MRT_CUDA_TRY(cublasGetProperty(MINOR_VERSION, &cublas_minor));
-  plan::PlanTarget t;
+  MRT_ASSIGN_OR_RETURN(plan::PlanTarget t, plan::CurrentTarget("cpu"));  // the host part
   t.device = "cuda";
   t.backend = "cuda";
   t.backend_version = plan::kCudaBackendVersion;
-#if defined(__x86_64__)
-  t.host_arch = "x86_64";
-#elif defined(__aarch64__)
-  t.host_arch = "aarch64";
-#endif
   t.sm_arch = static_cast<uint32_t>(props.major * 10 + props.minor);
   t.device_name = props.name;
   t.cuda_version = fmt::format("{}.{}", runtime / 1000, (runtime % 1000) / 10);

@@ -28,11 +28,8 @@ struct ExecutionContext::IoSlot {
   DType dtype = DType::kUndefined;
   std::vector<int64_t> sizes;
   void* device = nullptr;
-  void* host = nullptr;  // pinned
+  PinnedBuffer host;
   size_t bytes = 0;
-  ~IoSlot() {
-    if (host) cudaFreeHost(host);
-  }
 };
 
 ExecutionContext::~ExecutionContext() {
@@ -107,7 +104,6 @@ Status ExecutionContext::UploadWeights(const plan::Plan& plan, const plan::Tacti
 
 Status ExecutionContext::CreateSteps(const plan::Plan& plan, const plan::TacticTable& table) {
   const Graph& g = plan.graph;
-  const MemoryPlan& mem = *plan.memory;
   const MathOptions math{table.precision != "fp32"};
   size_t workspace = 0;
   for (size_t i = 0; i < g.nodes().size(); ++i) {
@@ -148,7 +144,6 @@ Status ExecutionContext::CreateSteps(const plan::Plan& plan, const plan::TacticT
     } else if (HasTrait(node.op, kTraitView) && !step->outputs.empty() && step->outputs[0].data != step->inputs[0].data) {
       step->kind = StepKind::kCopy;  // a view the memory plan could not alias
     }
-    (void)mem;
     layers_.push_back({node.name, std::string(OpName(node.op)), layer.tactic, layer.family, layer.median_ms});
     steps_.push_back(std::move(step));
   }
@@ -164,7 +159,7 @@ Status ExecutionContext::CreateSteps(const plan::Plan& plan, const plan::TacticT
     slot->bytes = static_cast<size_t>(Numel(slot->sizes)) * DTypeSize(value.dtype);
     slot->device = ValuePointer(v);
     if (slot->device == nullptr && slot->bytes) return Status::Errorf("graph value '{}' has no device storage", value.name);
-    if (slot->bytes) MRT_CUDA_TRY(cudaMallocHost(&slot->host, slot->bytes));
+    MRT_RETURN_IF_ERROR(slot->host.Allocate(slot->bytes, "input/output staging"));
     memory_.io_staging += static_cast<int64_t>(slot->bytes);
     io_.push_back(std::move(slot));
     return io_.back().get();
@@ -189,15 +184,16 @@ Status ExecutionContext::CopyInputsAsync(const TensorMap& inputs, cudaStream_t s
       return Status::Errorf("input '{}' is {}{} but the plan expects {}{}", slot->name, DTypeName(t.dtype()),
                             SizesToString(t.sizes()), DTypeName(slot->dtype), SizesToString(slot->sizes));
     if (!slot->bytes) continue;
-    std::memcpy(slot->host, t.raw(), slot->bytes);
-    MRT_CUDA_TRY(cudaMemcpyAsync(slot->device, slot->host, slot->bytes, cudaMemcpyHostToDevice, stream));
+    std::memcpy(slot->host.get(), t.raw(), slot->bytes);
+    MRT_CUDA_TRY(cudaMemcpyAsync(slot->device, slot->host.get(), slot->bytes, cudaMemcpyHostToDevice, stream));
   }
   return Status::Ok();
 }
 
 Status ExecutionContext::CopyOutputsAsync(cudaStream_t stream) {
   for (IoSlot* slot : outputs_)
-    if (slot->bytes) MRT_CUDA_TRY(cudaMemcpyAsync(slot->host, slot->device, slot->bytes, cudaMemcpyDeviceToHost, stream));
+    if (slot->bytes)
+      MRT_CUDA_TRY(cudaMemcpyAsync(slot->host.get(), slot->device, slot->bytes, cudaMemcpyDeviceToHost, stream));
   return Status::Ok();
 }
 
@@ -205,7 +201,7 @@ TensorMap ExecutionContext::Outputs() const {
   TensorMap out;
   for (const IoSlot* slot : outputs_) {
     Tensor t(slot->dtype, slot->sizes);
-    if (slot->bytes) std::memcpy(t.raw(), slot->host, slot->bytes);
+    if (slot->bytes) std::memcpy(t.raw(), slot->host.get(), slot->bytes);
     out[slot->name] = std::move(t);
   }
   return out;

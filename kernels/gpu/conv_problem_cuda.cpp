@@ -1,4 +1,4 @@
-#include "kernels/conv/conv_problem.h"
+#include "kernels/gpu/conv_problem.h"
 
 #include "ir/shape_inference/infer_nn_window.h"
 
