@@ -7,9 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/version.h"
+
 namespace mrt::cli {
 
-inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kVersion = kMiniRtVersion;
 
 struct Command {
   std::function<void(CLI::App&)> add;  // registers the subcommand and its options

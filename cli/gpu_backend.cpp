@@ -44,7 +44,8 @@ void PrintHandWrittenLosses(const gpu::GpuBuildSummary& s) {
   for (const gpu::BuiltLayer& l : s.layers)
     if (!l.tactic.empty() && l.family != "hand-written" && l.best_handwritten_ms > 0 && l.ms > 0) lost.push_back(&l);
   if (lost.empty()) return;
-  std::sort(lost.begin(), lost.end(), [](auto* a, auto* b) { return a->best_handwritten_ms - a->ms > b->best_handwritten_ms - b->ms; });
+  std::sort(lost.begin(), lost.end(),
+            [](auto* a, auto* b) { return a->best_handwritten_ms - a->ms > b->best_handwritten_ms - b->ms; });
   fmt::print("hand-written kernels lost {} layers; largest gaps:\n", lost.size());
   for (size_t i = 0; i < lost.size() && i < 5; ++i)
     fmt::print("  {:<34} {:<10} {} {:.4f} ms vs {} {:.4f} ms ({:.2f}x)\n", lost[i]->name.substr(0, 34), lost[i]->op,
@@ -59,18 +60,25 @@ nlohmann::json SummaryJson(const gpu::GpuBuildSummary& s) {
   j["precision"] = s.precision;
   j["total_ms_nchw"] = s.total_ms_nchw;
   j["total_ms_nhwc"] = s.total_ms_nhwc;
-  j["timing_cache"] = {{"hits", s.cache_hits}, {"misses", s.timed}, {"refused", s.refused}};
+  j["timing_cache"] = {{"hits", s.cache_hits}, {"misses", s.timed}, {"refused", s.refused}, {"failed", s.failed}};
+  j["tactic_failures"] = s.failures;
   j["device_memory_bytes"] = {{"weights", s.weights_bytes},
                               {"packed_weights", s.packed_bytes},
                               {"arena", s.arena_bytes},
                               {"max_workspace", s.max_workspace_bytes}};
   nlohmann::json families = nlohmann::json::object();
-  for (const auto& [family, n] : s.family_layers) families[family] = {{"layers", n}, {"build_ms", s.family_ms.at(family)}};
+  for (const auto& [family, n] : s.family_layers)
+    families[family] = {{"layers", n}, {"build_ms", s.family_ms.at(family)}};
   j["families"] = families;
   j["layers"] = nlohmann::json::array();
   for (const gpu::BuiltLayer& l : s.layers)
-    j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"tactic", l.tactic}, {"family", l.family}, {"ms", l.ms},
-                           {"candidates", l.candidates}, {"best_handwritten", l.best_handwritten},
+    j["layers"].push_back({{"name", l.name},
+                           {"op", l.op},
+                           {"tactic", l.tactic},
+                           {"family", l.family},
+                           {"ms", l.ms},
+                           {"candidates", l.candidates},
+                           {"best_handwritten", l.best_handwritten},
                            {"best_handwritten_ms", l.best_handwritten_ms}});
   return j;
 }
@@ -99,8 +107,9 @@ Expected<nlohmann::json> BuildForGpu(CompileResult& result, const GpuCompileOpti
   PrintHandWrittenLosses(s);
   fmt::print("layout:   {} (tuned total: nchw {:.3f} ms, nhwc {})\n", s.layout, s.total_ms_nchw,
              s.total_ms_nhwc > 0 ? fmt::format("{:.3f} ms", s.total_ms_nhwc) : std::string("not tried"));
-  fmt::print("build:    {:.1f} s, precision {}, {} tactics timed, {} from the timing cache, {} refused\n",
-             s.build_seconds, s.precision, s.timed, s.cache_hits, s.refused);
+  fmt::print("build:    {:.1f} s, precision {}, {} tactics timed, {} from the timing cache, {} refused{}\n",
+             s.build_seconds, s.precision, s.timed, s.cache_hits, s.refused,
+             s.failed ? fmt::format(", {} FAILED (bugs, listed above)", s.failed) : std::string());
   fmt::print("device:   weights {} (packed {}), arena {}, workspace {}\n", HumanBytes(s.weights_bytes),
              HumanBytes(s.packed_bytes), HumanBytes(s.arena_bytes), HumanBytes(s.max_workspace_bytes));
   return SummaryJson(s);
@@ -110,7 +119,8 @@ Expected<nlohmann::json> BuildForGpu(CompileResult& result, const GpuCompileOpti
 
 namespace {
 Status NotBuilt() {
-  return Status::Error("--device cuda: the CUDA backend is not available in this build (no GPU support); use --device cpu");
+  return Status::Error(
+      "--device cuda: the CUDA backend is not available in this build (no GPU support); use --device cpu");
 }
 }  // namespace
 

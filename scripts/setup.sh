@@ -29,7 +29,7 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 # ONNX Runtime for reference outputs; python3-torch/torchvision/onnx export the torchvision and
 # YOLOv8-style test models.
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: builds build/ (incrementally), fetches the real models and their
-# ONNX Runtime reference outputs when missing, then runs ctest. Its closing line is ctest's
+# Runs the whole test suite: checks the formatting of changed files (scripts/check_format.sh),
+# builds build/ (incrementally), fetches the real models and their ONNX Runtime reference
+# outputs when missing, then runs ctest. Its closing line is ctest's
 # ("100% tests passed, 0 tests failed out of N"). GPU tests skip, with their reason, when no GPU
 # is present.
 #   scripts/test.sh            everything (unit, importer, conformance, real models)
@@ -20,6 +21,7 @@ while (($#)); do
   shift
 done
 jobs=$(nproc)
+bash scripts/check_format.sh  # clang-format on the files changed since scripts/format_base.txt
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja "${cmake_args[@]}" >/dev/null
 cmake --build "$build" -j"$jobs"
 bash scripts/fetch_models.sh

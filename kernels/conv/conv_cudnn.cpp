@@ -16,8 +16,8 @@
 #include <memory>
 #include <string>
 
-#include "kernels/gpu/conv_problem.h"
 #include "kernels/conv/cudnn_descriptors_cudnn.h"
+#include "kernels/gpu/conv_problem.h"
 #include "kernels/gpu/cuda_check.h"
 #include "kernels/gpu/providers.h"
 
@@ -74,8 +74,8 @@ bool HeuristicRejects(cudnnHandle_t handle, const CudnnConvDescriptors& d, cudnn
   std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> perf{};
   int returned = 0;
   if (cudnnGetConvolutionForwardAlgorithm_v7(handle, d.x.get(), d.w.get(), d.conv.get(), d.y.get(),
-                                             static_cast<int>(perf.size()), &returned, perf.data()) !=
-      CUDNN_STATUS_SUCCESS)
+                                             static_cast<int>(perf.size()), &returned,
+                                             perf.data()) != CUDNN_STATUS_SUCCESS)
     return false;
   bool listed = false, supported = false;
   for (int i = 0; i < returned; ++i) {
@@ -113,12 +113,11 @@ class CudnnConvForwardTactic final : public Tactic {
                                                 fused_relu_ ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
                                                 CUDNN_NOT_PROPAGATE_NAN, 0.0));
     }
-    const cudnnStatus_t st = cudnnGetConvolutionForwardWorkspaceSize(resources.cudnn, d_.x.get(), d_.w.get(),
-                                                                     d_.conv.get(), d_.y.get(), algo_.algo,
-                                                                     &workspace_bytes_);
+    const cudnnStatus_t st = cudnnGetConvolutionForwardWorkspaceSize(
+        resources.cudnn, d_.x.get(), d_.w.get(), d_.conv.get(), d_.y.get(), algo_.algo, &workspace_bytes_);
     MRT_RETURN_IF_ERROR(CudnnAlgoSupported(st, algo_.name));
     if (HeuristicRejects(resources.cudnn, d_, algo_.algo))
-      return Status::Errorf("cuDNN's heuristic marks {} unsupported for this layer", algo_.name);
+      return Status::Refusef("cuDNN's heuristic marks {} unsupported for this layer", algo_.name);
     return CudnnWorkspaceWithinLimit(workspace_bytes_, algo_.name);
   }
 
@@ -134,9 +133,9 @@ class CudnnConvForwardTactic final : public Tactic {
       // Without Z, z aliases y with alpha2 = 0: cuDNN then does not read it.
       const float alpha2 = residual != nullptr ? 1.f : 0.f;
       const cudnnStatus_t st = cudnnConvolutionBiasActivationForward(
-          h, &one, d_.x.get(), x.data, d_.w.get(), w.data, d_.conv.get(), algo_.algo, args.workspace,
-          workspace_bytes_, &alpha2, d_.y.get(), residual != nullptr ? residual : y.data, d_.bias.get(), bias,
-          activation_.get(), d_.y.get(), y.data);
+          h, &one, d_.x.get(), x.data, d_.w.get(), w.data, d_.conv.get(), algo_.algo, args.workspace, workspace_bytes_,
+          &alpha2, d_.y.get(), residual != nullptr ? residual : y.data, d_.bias.get(), bias, activation_.get(),
+          d_.y.get(), y.data);
       if (st == CUDNN_STATUS_SUCCESS) return Status::Ok();
       // The fused call supports less than cudnnConvolutionForward with the same descriptors, and
       // says so only here (on an H100 with cuDNN 9.19, e.g. a grouped f32 TF32 conv with the

@@ -85,7 +85,7 @@ class ConvIgemmTcTactic final : public Tactic {
     q.epi.act = p_.act;
     q.epi.post = p_.post;
     if (!Aligned16(q.x) || !Aligned16(q.w) || !Aligned16(q.y) || !Aligned16(q.epi.residual))
-      return Status::Errorf("{}: X, W, Y and Z must be 16-byte aligned", name());
+      return Status::Refusef("{}: X, W, Y and Z must be 16-byte aligned", name());
     MRT_CUDA_TRY(LaunchConvIgemm(config_, math_, q, args.stream));
     return Status::Ok();
   }

@@ -26,32 +26,42 @@ bool FitsCudnnInts(const CudnnConvGeometry& g) {
   return FitsInt(g.n * g.c * g.h * g.w) && FitsInt(g.n * g.k * g.oh * g.ow) && FitsInt(g.k * g.c * g.r * g.s);
 }
 
+// cuDNN 9 reports "not supported" as CUDNN_STATUS_NOT_SUPPORTED (3000) or one of its sub-codes
+// (3001..3999): a refusal. Any other status (a bad parameter, an internal error) is a failure:
+// the descriptors this code made are wrong, or the library broke.
 Status CudnnAlgoSupported(cudnnStatus_t query, const char* name) {
-  if (query != CUDNN_STATUS_SUCCESS)
-    return Status::Errorf("cuDNN does not support {} for this layer: {}", name, cudnnGetErrorString(query));
-  return Status::Ok();
+  if (query == CUDNN_STATUS_SUCCESS) return Status::Ok();
+  if (static_cast<int>(query) / 1000 == static_cast<int>(CUDNN_STATUS_NOT_SUPPORTED) / 1000)
+    return Status::Refusef("cuDNN does not support {} for this layer: {}", name, cudnnGetErrorString(query));
+  return Status::Errorf("cuDNN failed to size {}: {}", name, cudnnGetErrorString(query));
 }
 
 Status CudnnWorkspaceWithinLimit(size_t workspace_bytes, const char* name) {
   if (workspace_bytes > kCudnnMaxWorkspaceBytes)
-    return Status::Errorf("{} needs {} MiB of workspace (limit {} MiB)", name, workspace_bytes >> 20,
-                          kCudnnMaxWorkspaceBytes >> 20);
+    return Status::Refusef("{} needs {} MiB of workspace (limit {} MiB)", name, workspace_bytes >> 20,
+                           kCudnnMaxWorkspaceBytes >> 20);
   return Status::Ok();
 }
 
 cudnnDataType_t CudnnDataTypeOf(DType dtype) {
   switch (dtype) {
-    case DType::kF16: return CUDNN_DATA_HALF;
-    case DType::kBF16: return CUDNN_DATA_BFLOAT16;
-    default: return CUDNN_DATA_FLOAT;
+    case DType::kF16:
+      return CUDNN_DATA_HALF;
+    case DType::kBF16:
+      return CUDNN_DATA_BFLOAT16;
+    default:
+      return CUDNN_DATA_FLOAT;
   }
 }
 
 EpilogueDType EpilogueDTypeOf(DType dtype) {
   switch (dtype) {
-    case DType::kF16: return EpilogueDType::kF16;
-    case DType::kBF16: return EpilogueDType::kBF16;
-    default: return EpilogueDType::kF32;
+    case DType::kF16:
+      return EpilogueDType::kF16;
+    case DType::kBF16:
+      return EpilogueDType::kBF16;
+    default:
+      return EpilogueDType::kF32;
   }
 }
 

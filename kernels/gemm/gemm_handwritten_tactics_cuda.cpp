@@ -136,7 +136,7 @@ class GemmTcTactic final : public Tactic {
     q.batch_stride_y = p_.stride_y;
     q.epi = EpilogueOf(p_, args);
     if (!Aligned16(q.a) || !Aligned16(q.b) || !Aligned16(q.y) || !Aligned16(q.epi.residual))
-      return Status::Errorf("{}: A, B, Y and Z must be 16-byte aligned", name());
+      return Status::Refusef("{}: A, B, Y and Z must be 16-byte aligned", name());
     MRT_CUDA_TRY(LaunchGemmTc(config_, math_, q, args.stream));
     return Status::Ok();
   }

@@ -87,12 +87,13 @@ class CublasLtGemmTactic final : public Tactic {
       MRT_CUDA_TRY(cublasLtMatmulPreferenceSetAttribute(pref.h, attr, &kLtAlignment, sizeof(kLtAlignment)));
     std::array<cublasLtMatmulHeuristicResult_t, kLtAlgorithms> results{};
     int returned = 0;
-    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(resources.cublaslt, op_.h, a_.h, b_.h, c_.h, c_.h,
-                                                             pref.h, kLtAlgorithms, results.data(), &returned);
-    if (st != CUBLAS_STATUS_SUCCESS)
-      return Status::Errorf("cuBLASLt has no algorithm for this GEMM: {}", cublasGetStatusString(st));
+    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(resources.cublaslt, op_.h, a_.h, b_.h, c_.h, c_.h, pref.h,
+                                                             kLtAlgorithms, results.data(), &returned);
+    if (st == CUBLAS_STATUS_NOT_SUPPORTED)
+      return Status::Refusef("cuBLASLt has no algorithm for this GEMM: {}", cublasGetStatusString(st));
+    MRT_CUDA_TRY(st);
     if (returned <= algo_index_ || results[algo_index_].state != CUBLAS_STATUS_SUCCESS)
-      return Status::Errorf("cuBLASLt's heuristic returned {} algorithms, not #{}", returned, algo_index_);
+      return Status::Refusef("cuBLASLt's heuristic returned {} algorithms, not #{}", returned, algo_index_);
     algo_ = results[algo_index_].algo;
     workspace_bytes_ = results[algo_index_].workspaceSize;
     return Status::Ok();

@@ -9,10 +9,13 @@
 //   2. PackWeights() turns constant inputs into the layout/precision its kernel reads (once, on
 //      the host, at build time; the plan stores the result, so loading a plan repacks nothing);
 //   3. Setup() creates per-instance GPU state (descriptors, Lt plans) once on a device, and may
-//      refuse (an error Status: "cuDNN does not support algo 4 here"): the builder then drops
-//      the tactic. WorkspaceBytes() is read after Setup();
+//      *refuse* (Status::Refusal: "cuDNN does not support algo 4 here"): the builder then drops
+//      the tactic quietly. WorkspaceBytes() is read after Setup();
 //   4. Launch() enqueues the work on a stream: no allocation, no synchronization, no host
-//      round trip, so it can be captured into a CUDA graph.
+//      round trip, so it can be captured into a CUDA graph. It may refuse too (operands not
+//      aligned as the kernel needs), before it launches anything.
+// Any other error from Setup() or Launch() is a *failure* (a CUDA error, a bad descriptor): a
+// bug. The builder reports it on stderr, never caches it, and the GPU tests fail on it.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -40,9 +43,9 @@ std::string_view TacticFamilyName(TacticFamily family);  // "hand-written", "cud
 
 // One input or output of the node as the tactic sees it at build time.
 struct TensorDesc {
-  DType dtype = DType::kUndefined;  // kUndefined: an absent optional input
-  std::vector<int64_t> sizes;       // static; the IR's logical order (a channels_last conv's
-                                    // activations are already NHWC in the graph: see passes/layout_nhwc.cpp)
+  DType dtype = DType::kUndefined;   // kUndefined: an absent optional input
+  std::vector<int64_t> sizes;        // static; the IR's logical order (a channels_last conv's
+                                     // activations are already NHWC in the graph: see passes/layout_nhwc.cpp)
   const Tensor* constant = nullptr;  // the host weight when the input is a weight, else null
   bool present() const { return dtype != DType::kUndefined; }
   int64_t numel() const { return Numel(sizes); }
@@ -78,7 +81,7 @@ struct LaunchArgs {
   std::span<const TensorView> outputs;  // device pointers, already sized
   void* workspace = nullptr;            // WorkspaceBytes() bytes of device scratch
   cudaStream_t stream = nullptr;
-  GpuResources* resources = nullptr;    // library handles bound to `stream` by the caller
+  GpuResources* resources = nullptr;  // library handles bound to `stream` by the caller
 };
 
 class Tactic {

@@ -80,8 +80,8 @@ Expected<plan::TacticTable> MakeTacticTable(const Variant& v, const MemoryPlan& 
     const LayerChoice& c = v.choices[i];
     plan::LayerTactic layer;
     layer.node = static_cast<uint32_t>(i);
-    BuiltLayer built{node.name, std::string(OpName(node.op)), "", "", 0, c.candidates, c.best_handwritten,
-                     c.best_handwritten_ms};
+    BuiltLayer built{node.name,          std::string(OpName(node.op)), "", "", 0, c.candidates,
+                     c.best_handwritten, c.best_handwritten_ms};
     if (c.tactic && !LaunchesNothing(node, mem)) {
       MRT_ASSIGN_OR_RETURN(NodeDesc desc, MakeNodeDesc(v.graph, node, math));
       layer.tactic = built.tactic = c.tactic->name();
@@ -138,8 +138,8 @@ Expected<GpuBuildSummary> BuildGpuPlan(plan::Plan& plan, const GpuBuildOptions& 
     RunPrecisionFp16(base, pass_ctx, PrecisionFp16Options{});
     CleanUp(base, pass_ctx);
   }
-  TuneContext tune{resources.get(), stream, timer.get(), &cache, MathOptions{opt.tf32 || opt.fp16},
-                   opt.verbose, opt.log, opt.progress};
+  TuneContext tune{resources.get(), stream,  timer.get(), &cache, MathOptions{opt.tf32 || opt.fp16},
+                   opt.verbose,     opt.log, opt.progress};
   std::optional<Variant> best;
   const bool try_nhwc = opt.layout != "nchw" && HasConv2d(base);
   if (opt.layout != "nhwc" || !try_nhwc) {
@@ -159,6 +159,8 @@ Expected<GpuBuildSummary> BuildGpuPlan(plan::Plan& plan, const GpuBuildOptions& 
   s.timed = tune.stats.timed;
   s.cache_hits = tune.stats.cache_hits;
   s.refused = tune.stats.refused;
+  s.failed = tune.stats.failed;
+  s.failures = tune.stats.failures;
   if (!opt.timing_cache.empty()) MRT_RETURN_IF_ERROR(cache.Save(opt.timing_cache));
 
   MemoryPlanOptions mem_opt;

@@ -24,30 +24,32 @@ namespace mrt::gpu {
 
 struct GpuBuildOptions {
   bool fp16 = false;
-  bool tf32 = true;                  // false: --no-tf32 (strict FP32)
-  std::string layout = "auto";       // "auto" (timed), "nchw", "nhwc"
-  std::string timing_cache;          // --timing-cache FILE ("" for none)
+  bool tf32 = true;             // false: --no-tf32 (strict FP32)
+  std::string layout = "auto";  // "auto" (timed), "nchw", "nhwc"
+  std::string timing_cache;     // --timing-cache FILE ("" for none)
   bool memory_plan = true;
-  bool progress = false;             // a \r progress line on stderr (a terminal)
-  bool verbose = false;              // every tactic's time on `log`
+  bool progress = false;  // a \r progress line on stderr (a terminal)
+  bool verbose = false;   // every tactic's time on `log`
   std::ostream* log = nullptr;
 };
 
 struct BuiltLayer {
   std::string name, op, tactic, family;
   float ms = 0;
-  int candidates = 0;  // tactics that ran (not refused)
-  std::string best_handwritten;   // the fastest hand-written tactic ("" when none could run)
+  int candidates = 0;            // tactics that ran (not refused)
+  std::string best_handwritten;  // the fastest hand-written tactic ("" when none could run)
   float best_handwritten_ms = 0;
 };
 
 struct GpuBuildSummary {
   std::vector<BuiltLayer> layers;
-  std::map<std::string, int> family_layers;     // "cudnn" -> 30
-  std::map<std::string, float> family_ms;       // the builder's measured time per family
+  std::map<std::string, int> family_layers;  // "cudnn" -> 30
+  std::map<std::string, float> family_ms;    // the builder's measured time per family
   std::string layout, precision;
-  float total_ms_nchw = 0, total_ms_nhwc = 0;   // sum of the best layer times per variant (0: not tried)
+  float total_ms_nchw = 0, total_ms_nhwc = 0;  // sum of the best layer times per variant (0: not tried)
   int64_t timed = 0, cache_hits = 0, refused = 0;
+  int64_t failed = 0;                 // tactics that hit an error (bugs; see layer_tuner.h)
+  std::vector<std::string> failures;  // one line per failed tactic
   double build_seconds = 0;
   int64_t weights_bytes = 0, packed_bytes = 0, arena_bytes = 0, max_workspace_bytes = 0;
 };

@@ -27,7 +27,9 @@ Expected<TensorView> Scratch(LayerBuffers& b, const TensorDesc& t, uint32_t seed
   if (t.constant != nullptr) {
     if (bytes) MRT_CUDA_TRY(cudaMemcpy(buf.get(), t.constant->raw(), bytes, cudaMemcpyHostToDevice));
   } else if (t.dtype == DType::kF32 || t.dtype == DType::kF16 || t.dtype == DType::kBF16) {
-    const FillKind kind = t.dtype == DType::kF32 ? FillKind::kF32 : t.dtype == DType::kF16 ? FillKind::kF16 : FillKind::kBF16;
+    const FillKind kind = t.dtype == DType::kF32   ? FillKind::kF32
+                          : t.dtype == DType::kF16 ? FillKind::kF16
+                                                   : FillKind::kBF16;
     MRT_CUDA_TRY(LaunchFillRandom(buf.get(), kind, t.numel(), seed, stream));
   } else {
     MRT_CUDA_TRY(LaunchFillRandom(buf.get(), FillKind::kZeroBytes, static_cast<int64_t>(bytes), 0, stream));
@@ -56,11 +58,13 @@ Expected<LayerBuffers> AllocateLayer(const NodeDesc& desc, cudaStream_t stream) 
   return b;
 }
 
-// Times one tactic on the layer's buffers; an error means the tactic cannot run this layer.
+// Times one tactic on the layer's buffers. A refusal (Status::refused()) means the tactic does not
+// handle this layer; any other error is a failure of the tactic.
 Expected<float> TimeTactic(Tactic& tactic, const NodeDesc& desc, const LayerBuffers& buffers, TuneContext& ctx) {
   MRT_RETURN_IF_ERROR(tactic.Setup(*ctx.resources));
   if (tactic.WorkspaceBytes() > ctx.max_workspace)
-    return Status::Errorf("needs {} MiB of workspace", tactic.WorkspaceBytes() >> 20);
+    return Status::Refusef("needs {} MiB of workspace (limit {} MiB)", tactic.WorkspaceBytes() >> 20,
+                           ctx.max_workspace >> 20);
   std::vector<TensorView> inputs = buffers.inputs;
   LayerBuffers packed_storage;
   for (PackedWeight& p : tactic.PackWeights(desc)) {
@@ -85,9 +89,19 @@ Expected<float> TimeTactic(Tactic& tactic, const NodeDesc& desc, const LayerBuff
 
 void Progress(TuneContext& ctx, size_t i, size_t n, const Node& node) {
   if (!ctx.progress) return;
-  fmt::print(stderr, "\r\033[K[{}] tuning layer {}/{}: {} ({})", ctx.progress_label, i + 1, n, node.name, OpName(node.op));
+  fmt::print(stderr, "\r\033[K[{}] tuning layer {}/{}: {} ({})", ctx.progress_label, i + 1, n, node.name,
+             OpName(node.op));
   if (i + 1 == n) fmt::print(stderr, "\r\033[K");
   fflush(stderr);
+}
+
+// A failed tactic is a bug, not a normal outcome: say so on stderr whatever the verbosity.
+void ReportFailure(TuneContext& ctx, const Node& node, const std::string& tactic, const Status& st) {
+  std::string line = fmt::format("node '{}' ({}), tactic {}: {}", node.name, OpName(node.op), tactic, st.message());
+  fmt::print(stderr, "{}warning: tactic FAILED (a bug; the layer uses another tactic): {}\n",
+             ctx.progress ? "\r\033[K" : "", line);
+  ++ctx.stats.failed;
+  ctx.stats.failures.push_back(std::move(line));
 }
 
 Expected<LayerChoice> TuneNode(const Graph& graph, const Node& node, TuneContext& ctx) {
@@ -95,7 +109,7 @@ Expected<LayerChoice> TuneNode(const Graph& graph, const Node& node, TuneContext
   if (HasTrait(node.op, kTraitView)) return choice;  // aliases its input: launches nothing
   MRT_ASSIGN_OR_RETURN(NodeDesc desc, MakeNodeDesc(graph, node, ctx.math));
   TacticList tactics = EnumerateTactics(desc);
-  const std::string key = LayerKey(desc, ctx.resources->props);
+  const std::string key = LayerKey(desc, ctx.resources->props, TacticSetOf(tactics));
   std::optional<LayerBuffers> buffers;
   float best = std::numeric_limits<float>::infinity();
   std::string last_error = "no tactic was offered";
@@ -111,8 +125,12 @@ Expected<LayerChoice> TuneNode(const Graph& graph, const Node& node, TuneContext
       }
       auto timed = TimeTactic(*tactic, desc, *buffers, ctx);
       ++ctx.stats.timed;
-      ms = timed.ok() ? *timed : kRefusedTactic;
       if (!timed.ok()) last_error = name + ": " + timed.status().message();
+      if (!timed.ok() && !timed.status().refused()) {
+        ReportFailure(ctx, node, name, timed.status());
+        continue;  // not cached: a fixed tactic is timed again next build
+      }
+      ms = timed.ok() ? *timed : kRefusedTactic;
       ctx.cache->Put(key, name, *ms);
     }
     if (*ms < 0) {

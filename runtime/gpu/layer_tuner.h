@@ -22,8 +22,11 @@ struct LayerChoice {
   float best_handwritten_ms = 0;  // 0: none ran
 };
 
+// refused: tactics that declined a layer (expected). failed: tactics whose Setup or Launch hit an
+// error (a bug: reported on stderr as it happens, never cached, listed in `failures`).
 struct TuneStats {
-  int64_t timed = 0, cache_hits = 0, refused = 0;
+  int64_t timed = 0, cache_hits = 0, refused = 0, failed = 0;
+  std::vector<std::string> failures;  // "node 'Conv_3' (FusedConv), tactic conv_igemm_tc_128x64: ..."
 };
 
 struct TuneContext {

@@ -7,13 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <xxhash.h>
+
 #include "ir/op_table.h"
+#include "ir/version.h"
 
 namespace mrt::gpu {
 
 namespace {
 constexpr const char* kFormat = "mini-rt timing cache";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 2: keys carry the mini-rt version and the tactic set
 
 std::string DescribeTensor(const TensorDesc& t) {
   if (!t.present()) return "-";
@@ -21,14 +24,28 @@ std::string DescribeTensor(const TensorDesc& t) {
 }
 }  // namespace
 
-std::string LayerKey(const NodeDesc& desc, const cudaDeviceProp& props) {
-  std::string key = fmt::format("{} sm_{}{}|{}|", props.name, props.major, props.minor, OpName(desc.op()));
+std::string TacticSetOf(const TacticList& tactics) {
+  XXH64_state_t* state = XXH64_createState();
+  XXH64_reset(state, 0);
+  for (const auto& t : tactics) {
+    const std::string name = t->name();
+    XXH64_update(state, name.data(), name.size() + 1);  // with the NUL: "ab"+"c" != "a"+"bc"
+  }
+  const XXH64_hash_t h = XXH64_digest(state);
+  XXH64_freeState(state);
+  return fmt::format("{:016x}", h);
+}
+
+std::string LayerKey(const NodeDesc& desc, const cudaDeviceProp& props, const std::string& tactic_set) {
+  std::string key =
+      fmt::format("mini-rt {}|{} sm_{}{}|{}|", kMiniRtVersion, props.name, props.major, props.minor, OpName(desc.op()));
   for (const auto& [name, value] : desc.attrs().all()) key += fmt::format("{}={};", name, AttrValueToString(value));
   key += "|in:";
   for (const TensorDesc& t : desc.inputs) key += DescribeTensor(t) + ",";
   key += "|out:";
   for (const TensorDesc& t : desc.outputs) key += DescribeTensor(t) + ",";
   key += desc.math.allow_tf32 ? "|tf32" : "|strict";
+  key += "|tactics:" + tactic_set;
   return key;
 }
 
@@ -41,6 +58,9 @@ Expected<TimingCache> TimingCache::Load(const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || j.value("format", "") != kFormat)
     return Status::Errorf("--timing-cache {}: not a mini-rt timing cache (delete it or pass another file)", path);
+  // An older format's entries are stale by definition (keys without version or tactic set): they
+  // die, and the next Save writes the current format. A newer format is another mini-rt's file.
+  if (j.value("version", 0) < kVersion) return cache;
   if (j.value("version", 0) != kVersion)
     return Status::Errorf("--timing-cache {}: version {} but this mini-rt writes version {} (delete the file)", path,
                           j.value("version", 0), kVersion);

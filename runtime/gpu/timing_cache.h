@@ -2,9 +2,11 @@
 // them, so a rebuild times nothing it has timed before. A JSON file:
 //   {"format": "mini-rt timing cache", "version": 1,
 //    "layers": {"<key>": {"<tactic>": 0.0123, "<refused tactic>": -1, ...}, ...}}
-// The key (LayerKey) spells out the device (name and SM), the op, its attributes, every input's
-// dtype and sizes (and whether it is a constant), every output's, and the math mode, so two
-// layers share an entry only when any tactic would run them identically.
+// The key (LayerKey) spells out the mini-rt version, the device (name and SM), the op, its
+// attributes, every input's dtype and sizes (and whether it is a constant), every output's, the
+// math mode and a hash of the set of tactic names offered for the layer, so two layers share an
+// entry only when any tactic would run them identically, and entries die when the kernels change
+// (a new version, or a tactic added, removed or renamed). Failed tactics are never stored.
 #pragma once
 
 #include <map>
@@ -17,7 +19,9 @@ namespace mrt::gpu {
 
 inline constexpr float kRefusedTactic = -1.f;
 
-std::string LayerKey(const NodeDesc& desc, const cudaDeviceProp& props);
+// The names of `tactics` hashed together (xxh64, hex): the tactic-set part of LayerKey.
+std::string TacticSetOf(const TacticList& tactics);
+std::string LayerKey(const NodeDesc& desc, const cudaDeviceProp& props, const std::string& tactic_set);
 
 class TimingCache {
  public:

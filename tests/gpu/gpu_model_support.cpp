@@ -1,5 +1,9 @@
 #include "tests/gpu/gpu_model_support.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 
 #include "kernels/gpu/cuda_check.h"
@@ -20,6 +24,9 @@ Expected<GpuRunResult> CompileAndRunOnGpu(const std::string& model_path, const S
   MRT_ASSIGN_OR_RETURN(CompileResult compiled, CompileModel(compile));
   GpuRunResult result;
   MRT_ASSIGN_OR_RETURN(result.summary, gpu::BuildGpuPlan(compiled.plan, options));
+  // A tactic that failed (a CUDA error, not a refusal) is a bug even when another tactic won.
+  EXPECT_EQ(result.summary.failed, 0) << model_path << ": "
+                                      << fmt::format("{}", fmt::join(result.summary.failures, "; "));
   MRT_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, plan::SerializePlan(compiled.plan));
   MRT_ASSIGN_OR_RETURN(result.plan, plan::ParsePlan(bytes, model_path + ".plan"));
   MRT_ASSIGN_OR_RETURN(auto ctx, gpu::ExecutionContext::Create(result.plan));

@@ -50,7 +50,7 @@ std::vector<TacticRun> RunTactics(const OpUnderTest& t, gpu::TacticProvider prov
       run.outputs = std::move(*out);
     } else {
       run.status = out.status();
-      run.refused = out.status().message().rfind(kSetupRefusedPrefix, 0) == 0;
+      run.refused = out.status().refused();
     }
     runs.push_back(std::move(run));
   }
@@ -86,6 +86,17 @@ Expected<Graph> BuildOpGraph(const OpUnderTest& t) {
 
 TacticSession::~TacticSession() {
   if (stream) cudaStreamDestroy(stream);
+}
+
+Expected<std::vector<std::string>> OfferedTacticNames(const OpUnderTest& t, gpu::TacticProvider provider,
+                                                      gpu::MathOptions math) {
+  MRT_ASSIGN_OR_RETURN(Graph graph, BuildOpGraph(t));
+  MRT_ASSIGN_OR_RETURN(gpu::NodeDesc desc, gpu::MakeNodeDesc(graph, graph.node(0), math));
+  gpu::TacticList tactics;
+  provider(desc, tactics);
+  std::vector<std::string> names;
+  for (const auto& tactic : tactics) names.push_back(tactic->name());
+  return names;
 }
 
 Expected<std::unique_ptr<TacticSession>> OpenTacticSession(const OpUnderTest& t, gpu::TacticProvider provider,
@@ -132,8 +143,7 @@ Expected<PreparedLaunch> PrepareLaunch(gpu::Tactic& tactic, const TacticSession&
       launch.outputs.push_back(v);
     }
   }
-  if (Status st = tactic.Setup(*session.resources); !st.ok())
-    return Status::Error(std::string(kSetupRefusedPrefix) + st.message());
+  MRT_RETURN_IF_ERROR(tactic.Setup(*session.resources).WithContext("setup: "));
   MRT_ASSIGN_OR_RETURN(launch.workspace, gpu::DeviceBuffer::Allocate(tactic.WorkspaceBytes(), "workspace"));
   MRT_RETURN_IF_ERROR(session.resources->BindStream(session.stream));
   return launch;
@@ -148,9 +158,7 @@ std::vector<TacticRun> RunProviderTacticsInPlace(const OpUnderTest& t, gpu::Tact
   return RunTactics(t, provider, math, alias);
 }
 
-std::vector<Tensor> ReferenceOutputs(const OpUnderTest& t) {
-  return RunAll(t.op, t.inputs, t.attrs, t.num_outputs);
-}
+std::vector<Tensor> ReferenceOutputs(const OpUnderTest& t) { return RunAll(t.op, t.inputs, t.attrs, t.num_outputs); }
 
 int ExpectTacticsMatchReference(const OpUnderTest& t, gpu::TacticProvider provider, double rel_tol,
                                 gpu::MathOptions math, const std::string& name_filter) {
@@ -177,8 +185,8 @@ int ExpectTacticsMatchReference(const OpUnderTest& t, gpu::TacticProvider provid
       }
       EXPECT_FALSE(nan) << "output " << i << " has NaN where the reference has none (unwritten element?)";
       const Closeness c = Compare(run.outputs[i], ref[i]);
-      EXPECT_LE(c.relative(), rel_tol) << "output " << i << ": max abs error " << c.max_abs_error
-                                       << " over max |ref| " << c.max_ref_magnitude;
+      EXPECT_LE(c.relative(), rel_tol) << "output " << i << ": max abs error " << c.max_abs_error << " over max |ref| "
+                                       << c.max_ref_magnitude;
     }
   }
   return checked;

@@ -23,10 +23,10 @@
 namespace mrt::testing {
 
 // Skips the current test when no CUDA device is usable, with the reason in the skip message.
-#define MRT_SKIP_WITHOUT_GPU()                                                   \
-  do {                                                                           \
-    std::string mrt_why_;                                                        \
-    if (!::mrt::gpu::CudaDeviceAvailable(&mrt_why_)) GTEST_SKIP() << mrt_why_;   \
+#define MRT_SKIP_WITHOUT_GPU()                                                 \
+  do {                                                                         \
+    std::string mrt_why_;                                                      \
+    if (!::mrt::gpu::CudaDeviceAvailable(&mrt_why_)) GTEST_SKIP() << mrt_why_; \
   } while (0)
 
 // One op on given inputs. is_weight[i] makes input i a graph weight (a constant the tactic may
@@ -45,9 +45,10 @@ using LabelledOps = std::vector<std::pair<std::string, OpUnderTest>>;
 struct TacticRun {
   std::string name;
   gpu::TacticFamily family = gpu::TacticFamily::kHandWritten;
-  Status status;                 // a failed PackWeights/Setup/Launch/download
-  bool refused = false;          // Setup() refused the node (e.g. a cuDNN algo that does not support it)
-  std::vector<Tensor> outputs;   // downloaded
+  Status status;                // a failed PackWeights/Setup/Launch/download
+  bool refused = false;         // Setup() or Launch() refused the node (Status::refused(): e.g. a cuDNN
+                                // algo that does not support it); any other error is a failure
+  std::vector<Tensor> outputs;  // downloaded
 };
 
 // Every tactic `provider` offers for the op, run on the GPU (outputs poisoned with 0xFF first, so
@@ -82,6 +83,11 @@ int ExpectInPlaceMatchesReference(const OpUnderTest& t, gpu::TacticProvider prov
 // was refused by Setup() ("refused: why") or failed ("FAILED: why"), one line per tactic:
 // "[label] tactic: outcome".
 void PrintTacticOutcomes(const LabelledOps& labelled_ops, gpu::TacticProvider provider);
+
+// The names of the tactics `provider` offers for the op, in the order offered. Host-only (providers
+// never touch the GPU), so tests of what is offered run without a GPU too.
+Expected<std::vector<std::string>> OfferedTacticNames(const OpUnderTest& t, gpu::TacticProvider provider,
+                                                      gpu::MathOptions math = {});
 
 // ---- Building blocks of the helpers above and of gpu_timing_support.h ----
 
@@ -118,9 +124,8 @@ struct PreparedLaunch {
 
 // Uploads `host_inputs` (each weight the tactic packs replaced by its packed form), allocates the
 // outputs poisoned with 0xFF (so an unwritten element reads as NaN) or, when `alias` >= 0, points
-// output 0 at input `alias`; then runs Setup() (a refusal's message starts with
-// kSetupRefusedPrefix), allocates the workspace and binds the stream.
-constexpr const char* kSetupRefusedPrefix = "setup refused: ";
+// output 0 at input `alias`; then runs Setup() (its refusal or failure is returned as is, with
+// "setup: " before the message), allocates the workspace and binds the stream.
 Expected<PreparedLaunch> PrepareLaunch(gpu::Tactic& tactic, const TacticSession& session,
                                        const std::vector<Tensor>& host_inputs, int alias = -1);
 
