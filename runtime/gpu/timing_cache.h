@@ -1,6 +1,6 @@
 // The timing cache (--timing-cache FILE): measured tactic times keyed by everything that decides
 // them, so a rebuild times nothing it has timed before. A JSON file:
-//   {"format": "mini-rt timing cache", "version": 1,
+//   {"format": "mini-rt timing cache", "version": 2,
 //    "layers": {"<key>": {"<tactic>": 0.0123, "<refused tactic>": -1, ...}, ...}}
 // The key (LayerKey) spells out the mini-rt version, the device (name and SM), the op, its
 // attributes, every input's dtype and sizes (and whether it is a constant), every output's, the
