@@ -5,12 +5,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ir/printable.h"
+
 namespace mrt::cli {
 
 int Fail(std::string_view command, std::string_view message) {
-  std::string line(message);
-  for (size_t pos = 0; (pos = line.find('\n', pos)) != std::string::npos;) line.replace(pos, 1, "; ");
-  std::fprintf(stderr, "mini-rt %.*s: error: %s\n", static_cast<int>(command.size()), command.data(), line.c_str());
+  // The last line of defence for messages (ir/printable.h): loaders already quote input-file text
+  // through Printable(); here no control byte reaches the terminal and the line stays bounded.
+  const std::string prefix = fmt::format("mini-rt {}: error: ", command);
+  const size_t budget = kMaxMessageChars > prefix.size() + 40 ? kMaxMessageChars - prefix.size() : 40;
+  const std::string line = OneLineMessage(message, budget);
+  std::fprintf(stderr, "%s%s\n", prefix.c_str(), line.c_str());
   return 1;
 }
 

@@ -12,7 +12,8 @@
 namespace mrt::cli {
 
 // Prints "mini-rt <command>: error: <message>" as ONE line on stderr (newlines in the message
-// become "; ") and returns the exit code 1.
+// become "; ", control bytes \xNN, and a message over 300 characters loses its middle: see
+// OneLineMessage in ir/printable.h) and returns the exit code 1.
 int Fail(std::string_view command, std::string_view message);
 inline int Fail(std::string_view command, const Status& s) { return Fail(command, s.message()); }
 

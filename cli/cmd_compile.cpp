@@ -13,6 +13,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/gpu_backend.h"
+#include "ir/output_file.h"
 #include "passes/pipeline.h"
 #include "runtime/compiler.h"
 
@@ -120,15 +121,21 @@ nlohmann::json ReportJson(const CompileCliOptions& opt, const CompileResult& r, 
 }
 
 Status WriteReport(const std::string& path, const nlohmann::json& report) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << report.dump(2) << "\n";
-    if (!out) return Status::Errorf("--report {}: cannot write the file", path);
-  }
+  return WriteOutputFile(path, report.dump(2) + "\n", "--report");
+}
+
+// Every file compile writes is checked before the long work starts (import, passes, tuning).
+Status CheckOutputPaths(const CompileCliOptions& opt) {
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Errorf("--report {}: cannot write the file: {}", path, ec.message());
+  if (std::filesystem::exists(opt.output, ec) && std::filesystem::equivalent(opt.model, opt.output, ec))
+    return Status::Errorf("-o {}: that is the model itself; choose another output file", opt.output);
+  MRT_RETURN_IF_ERROR(CheckOutputPath(opt.output, "-o"));
+  if (!opt.report.empty()) {
+    if (opt.report == opt.output) return Status::Errorf("--report {}: is also the -o plan file; choose another", opt.report);
+    MRT_RETURN_IF_ERROR(CheckOutputPath(opt.report, "--report"));
+  }
+  if (opt.device == "cuda" && !opt.gpu.timing_cache.empty())
+    MRT_RETURN_IF_ERROR(CheckOutputPath(opt.gpu.timing_cache, "--timing-cache"));
   return Status::Ok();
 }
 
@@ -142,9 +149,7 @@ Status CheckGpuFlags(const CompileCliOptions& opt) {
 Status Execute(CompileCliOptions opt) {
   if (opt.device.empty()) opt.device = DefaultDevice();
   MRT_RETURN_IF_ERROR(CheckGpuFlags(opt));
-  std::error_code ec;
-  if (std::filesystem::exists(opt.output, ec) && std::filesystem::equivalent(opt.model, opt.output, ec))
-    return Status::Errorf("-o {}: that is the model itself; choose another output file", opt.output);
+  MRT_RETURN_IF_ERROR(CheckOutputPaths(opt));
   CompileOptions options;
   options.model_path = opt.model;
   MRT_ASSIGN_OR_RETURN(options.input_shapes, ParseShapeOptions(opt.shapes));
@@ -168,7 +173,7 @@ Status Execute(CompileCliOptions opt) {
   }
 
   const int64_t write_start = NowNs();
-  MRT_RETURN_IF_ERROR(plan::WritePlanFile(opt.output, result.plan));
+  MRT_RETURN_IF_ERROR(plan::WritePlanFile(opt.output, result.plan, "-o"));
   const double write_ms = MsSince(write_start);
   if (!opt.report.empty()) {
     nlohmann::json report = ReportJson(opt, result, write_ms);

@@ -12,6 +12,7 @@
 #include "runtime/latency_stats.h"
 #include "ir/dump.h"
 #include "ir/onnx/importer.h"
+#include "ir/output_file.h"
 #include "runtime/npy.h"
 #include "runtime/plan/plan_format.h"
 #include "runtime/reference_backend.h"
@@ -93,10 +94,7 @@ Status ReadInputFiles(const Graph& graph, const std::vector<InputFile>& files, c
 // file the later one gets "-1", "-2", ... appended. Returns the path written for each output.
 Expected<std::map<std::string, std::string>> WriteOutputs(const Graph& graph, const TensorMap& outputs,
                                                           const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    return Status::Errorf("--output-dir {}: cannot create the folder: {}", dir, ec ? ec.message() : "not a folder");
+  MRT_RETURN_IF_ERROR(CreateOutputDir(dir, "--output-dir"));
   std::map<std::string, std::string> written;
   std::set<std::string> used;
   for (ValueId v : graph.outputs) {
@@ -105,7 +103,7 @@ Expected<std::map<std::string, std::string>> WriteOutputs(const Graph& graph, co
     std::string file = base + ".npy";
     for (int n = 1; !used.insert(file).second; ++n) file = fmt::format("{}-{}.npy", base, n);
     const std::string path = (std::filesystem::path(dir) / file).string();
-    MRT_RETURN_IF_ERROR(WriteNpy(path, outputs.at(name)));
+    MRT_RETURN_IF_ERROR(WriteNpy(path, outputs.at(name), "--output-dir"));
     written[name] = path;
   }
   return written;
@@ -247,8 +245,16 @@ Status ExecutePlan(const RunOptions& opt, const std::vector<InputFile>& files, c
   return FinishRun(shown, graph, r);
 }
 
+// The files run writes are checked before the model is imported or run.
+Status CheckOutputPaths(const RunOptions& opt) {
+  if (!opt.output_dir.empty()) MRT_RETURN_IF_ERROR(CheckOutputDir(opt.output_dir, "--output-dir"));
+  if (!opt.gpu.json_path.empty()) MRT_RETURN_IF_ERROR(CheckOutputPath(opt.gpu.json_path, "--json"));
+  return Status::Ok();
+}
+
 Status Execute(RunOptions opt) {
   MRT_RETURN_IF_ERROR(CheckGpuFlags(opt));
+  MRT_RETURN_IF_ERROR(CheckOutputPaths(opt));
   MRT_ASSIGN_OR_RETURN(std::vector<InputFile> files, ParseInputOptions(opt.inputs));
   MRT_ASSIGN_OR_RETURN(ShapeMap shapes, ParseShapeOptions(opt.shapes));
   if (plan::IsPlanPath(opt.model)) return ExecutePlan(opt, files, shapes);

@@ -14,6 +14,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/gpu_backend.h"
+#include "ir/output_file.h"
 #include "kernels/gpu/cuda_check.h"
 #include "runtime/gpu/execution_context.h"
 #include "runtime/latency_stats.h"
@@ -213,10 +214,7 @@ Status RunOnGpu(const plan::Plan& plan, const TensorMap& inputs, const GpuRunOpt
                       {"device_memory_bytes", {{"weights", mem.weights}, {"arena", mem.arena},
                                                {"workspace", mem.workspace}, {"total", mem.total()}}}};
   j.update(LayersJson(*ctx, layer_ms));
-  std::ofstream out(opt.json_path);
-  out << j.dump(2) << "\n";
-  if (!out) return Status::Errorf("--json {}: cannot write the file", opt.json_path);
-  return Status::Ok();
+  return WriteOutputFile(opt.json_path, j.dump(2) + "\n", "--json");
 }
 
 }  // namespace mrt::cli

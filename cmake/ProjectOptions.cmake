@@ -7,6 +7,14 @@ target_include_directories(mrt_options INTERFACE ${PROJECT_SOURCE_DIR} ${MRT_CLI
 target_link_libraries(mrt_options INTERFACE fmt::fmt-header-only nlohmann_json::nlohmann_json Threads::Threads)
 find_package(Threads REQUIRED)
 
+if(MRT_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "MRT_FUZZ=ON needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++ (scripts/fuzz.sh does)")
+  endif()
+  set(MRT_ASAN ON)
+  # Coverage instrumentation for libFuzzer on every library; the fuzz binaries add the driver.
+  target_compile_options(mrt_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=fuzzer-no-link>)
+endif()
 if(MRT_ASAN)
   target_compile_options(mrt_options INTERFACE
     $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined>)

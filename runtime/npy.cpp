@@ -1,5 +1,8 @@
 #include "runtime/npy.h"
 
+#include "ir/output_file.h"
+#include "ir/printable.h"
+
 #include <bit>
 #include <cerrno>
 #include <cstdio>
@@ -44,7 +47,7 @@ class HeaderParser {
     if (!Consume('{')) return Error("expected '{'");
     while (!Consume('}')) {
       MRT_ASSIGN_OR_RETURN(std::string key, ParseString());
-      if (!Consume(':')) return Error("expected ':' after '" + key + "'");
+      if (!Consume(':')) return Error("expected ':' after '" + Printable(key) + "'");
       MRT_ASSIGN_OR_RETURN(dict[key], ParseValue());
       if (!Consume(',') && !Peek('}')) return Error("expected ',' or '}'");
     }
@@ -126,26 +129,26 @@ class HeaderParser {
 
 // Maps a descr such as '<f4' to a dtype; the error says why it is refused.
 Expected<DType> DTypeFromDescr(const std::string& descr) {
-  if (descr.size() < 3) return Status::Errorf("unsupported dtype '{}'", descr);
+  if (descr.size() < 3) return Status::Errorf("unsupported dtype '{}'", Printable(descr));
   const char order = descr[0], kind = descr[1];
   const std::string size_text = descr.substr(2);
   const int itemsize = size_text.find_first_not_of("0123456789") == std::string::npos && size_text.size() <= 3
                            ? std::stoi(size_text)
                            : -1;
   if (order != '<' && order != '>' && order != '|' && order != '=')
-    return Status::Errorf("unsupported dtype '{}'", descr);
+    return Status::Errorf("unsupported dtype '{}'", Printable(descr));
   for (const DescrRow& row : kDescrs) {
     if (row.kind != kind || row.itemsize != itemsize) continue;
     const bool big_endian = order == '>' || (order == '=' && std::endian::native == std::endian::big);
     if (big_endian && itemsize > 1)
-      return Status::Errorf("big-endian dtype '{}' is not supported (save it little-endian: a.astype('<{}{}'))", descr,
+      return Status::Errorf("big-endian dtype '{}' is not supported (save it little-endian: a.astype('<{}{}'))", Printable(descr),
                             kind, itemsize);
     return row.dtype;
   }
   return Status::Errorf(
       "unsupported dtype '{}' (supported: <f4 <f2 <f8 <i8 <i4 |i1 |u1 |b1, i.e. float32, float16, float64, int64, "
       "int32, int8, uint8, bool)",
-      descr);
+      Printable(descr));
 }
 
 // Reads the header dict into a dtype and sizes.
@@ -192,8 +195,8 @@ Expected<Tensor> ParseNpyImpl(std::string_view bytes) {
   uint64_t needed = DTypeSize(dtype);
   for (int64_t d : sizes)
     if (__builtin_mul_overflow(needed, static_cast<uint64_t>(d), &needed))
-      return Status::Errorf("shape {} is too large", SizesToString(sizes));
-  const std::string what = fmt::format("{} {}", NpyDescr(dtype), SizesToString(sizes));
+      return Status::Errorf("shape {} is too large", SizesForMessage(sizes));
+  const std::string what = fmt::format("{} {}", NpyDescr(dtype), SizesForMessage(sizes));
   if (available < needed)
     return Status::Errorf("truncated npy data: {} needs {} bytes but the file holds {}", what, needed, available);
   if (available > needed)
@@ -241,7 +244,8 @@ std::string_view NpyDescr(DType dtype) {
 Expected<Tensor> ParseNpy(std::string_view bytes, const std::string& display_name) {
   static_assert(std::endian::native == std::endian::little, "the .npy reader assumes a little-endian host");
   Expected<Tensor> t = ParseNpyImpl(bytes);
-  if (!t.ok()) return t.status().WithContext(display_name + ": ");
+  // Header text is quoted through Printable(); the whole message also stays one bounded line.
+  if (!t.ok()) return Status::Error(OneLineMessage(display_name + ": " + t.status().message()));
   return t;
 }
 
@@ -249,11 +253,12 @@ Expected<Tensor> ReadNpy(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::Errorf("{}: no such file", path);
   if (std::filesystem::is_directory(path, ec)) return Status::Errorf("{}: is a directory, not an npy file", path);
+  if (!std::filesystem::is_regular_file(path, ec)) return Status::Errorf("{}: not a regular file", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Errorf("{}: cannot open: {}", path, std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return Status::Errorf("{}: read error", path);
+  if (in.bad()) return Status::Errorf("{}: read error: {}", path, std::strerror(errno));
   return ParseNpy(buffer.str(), path);
 }
 
@@ -282,27 +287,10 @@ Expected<std::string> EncodeNpy(const Tensor& tensor) {
   return out;
 }
 
-Status WriteNpy(const std::string& path, const Tensor& tensor) {
+Status WriteNpy(const std::string& path, const Tensor& tensor, std::string_view flag) {
   Expected<std::string> bytes = EncodeNpy(tensor);
   if (!bytes.ok()) return bytes.status().WithContext(path + ": ");
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Errorf("{}: cannot create {}: {}", path, tmp, std::strerror(errno));
-  const bool written = std::fwrite(bytes->data(), 1, bytes->size(), f) == bytes->size();
-  const int write_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  std::error_code ec;
-  if (!written || !closed) {
-    std::filesystem::remove(tmp, ec);
-    return Status::Errorf("{}: write failed: {}", path, std::strerror(written ? errno : write_errno));
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return Status::Errorf("{}: cannot rename {} into place: {}", path, tmp, ec.message());
-  }
-  return Status::Ok();
+  return WriteOutputFile(path, *bytes, flag);
 }
 
 }  // namespace mrt

@@ -29,9 +29,10 @@ Expected<Tensor> ParseNpy(std::string_view bytes, const std::string& display_nam
 // padded so the data starts at a multiple of 64 bytes, as numpy itself writes it.
 Expected<std::string> EncodeNpy(const Tensor& tensor);
 
-// Writes `path` atomically: the bytes go to `path.tmp`, which is renamed over `path` only once
-// complete, so a failure never leaves a half-written file behind.
-Status WriteNpy(const std::string& path, const Tensor& tensor);
+// Writes `path` under the output-file rules (ir/output_file.h): a temporary file renamed over
+// `path` once complete, so a failure never leaves a half-written file behind; a device, FIFO or
+// folder at `path` is refused. `flag` ("--output-dir") starts errors.
+Status WriteNpy(const std::string& path, const Tensor& tensor, std::string_view flag = {});
 
 // The .npy descr of a dtype ('<f4', '|b1', ...); empty for dtypes .npy cannot express (bf16).
 std::string_view NpyDescr(DType dtype);

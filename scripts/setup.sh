@@ -25,7 +25,8 @@ done
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# Build tools and libraries (all from the distribution). nodejs/npm fetch the test models and run
+# Build tools and libraries (all from the distribution). clang and libclang-rt-dev (libFuzzer)
+# build the fuzz targets (scripts/fuzz.sh); nodejs/npm fetch the test models and run
 # ONNX Runtime for reference outputs; python3-torch/torchvision/onnx export the torchvision and
 # YOLOv8-style test models.
 packages=(
@@ -33,6 +34,7 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libcli11-dev nlohmann-json3-dev libfmt-dev libxxhash-dev libstb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-dev
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
 )
 

@@ -1,4 +1,5 @@
 #include "ir/onnx/attribute_spec.h"
+#include "ir/printable.h"
 
 #include <set>
 
@@ -61,11 +62,11 @@ Expected<AttrValue> ConvertValue(const AP& a, AttrType type) {
     case AttrType::kTensor: {
       // Attribute tensors are small constants; external data is not allowed here.
       auto t = TensorFromProto(a.t(), /*model_dir=*/"");
-      if (!t.ok()) return t.status().WithContext(fmt::format("attribute '{}': ", a.name()));
+      if (!t.ok()) return t.status().WithContext(fmt::format("attribute '{}': ", Printable(a.name())));
       return AttrValue(std::make_shared<const Tensor>(std::move(t).value()));
     }
   }
-  return Status::Errorf("attribute '{}': unhandled type", a.name());
+  return Status::Errorf("attribute '{}': unhandled type", Printable(a.name()));
 }
 
 AttrValue DefaultValue(const AttrSpec& s) {
@@ -130,15 +131,15 @@ Expected<Attributes> ReadAttributes(const onnx::NodeProto& node, std::span<const
   Attributes attrs;
   std::set<std::string> seen;
   for (const AP& a : node.attribute()) {
-    if (!seen.insert(a.name()).second) return Status::Errorf("attribute '{}' is given twice", a.name());
+    if (!seen.insert(a.name()).second) return Status::Errorf("attribute '{}' is given twice", Printable(a.name()));
     if (!a.ref_attr_name().empty())
-      return Status::Errorf("attribute '{}' refers to a function attribute outside a function", a.name());
+      return Status::Errorf("attribute '{}' refers to a function attribute outside a function", Printable(a.name()));
     const AttrSpec* s = FindSpec(spec, a.name());
-    if (!s) return Status::Errorf("unknown attribute '{}'", a.name());
+    if (!s) return Status::Errorf("unknown attribute '{}'", Printable(a.name()));
     if (s->presence == AttrSpec::kIgnored) continue;
     const int type = EffectiveType(a);
     if (type != OnnxCode(s->type))
-      return Status::Errorf("attribute '{}' is {} but must be {}", a.name(), OnnxAttrTypeName(type),
+      return Status::Errorf("attribute '{}' is {} but must be {}", Printable(a.name()), OnnxAttrTypeName(type),
                             AttrTypeName(s->type));
     MRT_ASSIGN_OR_RETURN(AttrValue v, ConvertValue(a, s->type));
     attrs.set(a.name(), std::move(v));

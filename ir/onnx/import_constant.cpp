@@ -3,6 +3,7 @@
 // value_ints (1-D). String and sparse constants are refused. ConstantOfShape stays a node; its
 // `value` defaults to a one-element f32 zero.
 #include "ir/onnx/op_importers.h"
+#include "ir/printable.h"
 #include "ir/onnx/tensor_proto.h"
 
 namespace mrt::onnx_import {
@@ -44,9 +45,9 @@ Expected<Tensor> ConstantTensor(ImportContext& ctx, const onnx::NodeProto& node)
     return Int64Tensor(v.GetInts(name));
   }
   if (name == "value_string" || name == "value_strings")
-    return Status::Errorf("attribute '{}': string constants are not supported", name);
+    return Status::Errorf("attribute '{}': string constants are not supported", Printable(name));
   if (name == "sparse_value") return Status::Error("attribute 'sparse_value': sparse constants are not supported");
-  return Status::Errorf("unknown attribute '{}'", name);
+  return Status::Errorf("unknown attribute '{}'", Printable(name));
 }
 
 Status ImportConstant(ImportContext& ctx, const onnx::NodeProto& node) {

@@ -6,6 +6,7 @@
 #include "ir/onnx/model_reader.h"
 #include "ir/onnx/op_importers.h"
 #include "ir/onnx/tensor_proto.h"
+#include "ir/printable.h"
 
 namespace mrt::onnx_import {
 
@@ -21,12 +22,12 @@ bool IsSupported(const onnx::NodeProto& node) {
 
 // "NonZero (node 'nz_1')" or, for several nodes of one op, "NonZero x5 (nodes 'a', 'b', 'c', ...)".
 std::string DescribeGroup(const std::string& op, const std::vector<std::string>& nodes) {
-  if (nodes.size() == 1) return fmt::format("{} (node '{}')", op, nodes[0]);
+  if (nodes.size() == 1) return fmt::format("{} (node '{}')", Printable(op), Printable(nodes[0]));
   constexpr size_t kNamesShown = 3;
   std::string names;
-  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i) names += fmt::format("{}'{}'", i ? ", " : "", nodes[i]);
+  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i) names += fmt::format("{}'{}'", i ? ", " : "", Printable(nodes[i]));
   if (nodes.size() > kNamesShown) names += ", ...";
-  return fmt::format("{} x{} (nodes {})", op, nodes.size(), names);
+  return fmt::format("{} x{} (nodes {})", Printable(op), nodes.size(), names);
 }
 
 // The dtype and shape a ValueInfoProto declares; kUndefined/unknown rank when it has no type.
@@ -80,6 +81,10 @@ std::string NodeDisplayName(const onnx::NodeProto& node, int index) {
   return node.name().empty() ? fmt::format("{}_{}", node.op_type(), index) : node.name();
 }
 
+std::string DescribeNode(const onnx::NodeProto& node, int index) {
+  return fmt::format("node '{}' ({})", Printable(NodeDisplayName(node, index)), Printable(node.op_type()));
+}
+
 Status CheckSupportedOps(const onnx::GraphProto& graph) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // in order of first use
   int count = 0;
@@ -109,7 +114,7 @@ Status CheckOpsetRange(const onnx::GraphProto& graph, int64_t opset) {
       return Status::Errorf(
           "opset {} is not supported: mini-rt reads opsets {} to {} (older models only when every op is unchanged "
           "since, and {} in node '{}' changed later)",
-          opset, kMinOpset, kMaxOpset, node.op_type(), NodeDisplayName(node, i));
+          opset, kMinOpset, kMaxOpset, Printable(node.op_type()), Printable(NodeDisplayName(node, i)));
   }
   return Status::Ok();
 }
@@ -119,21 +124,21 @@ Status CheckValueNames(const onnx::GraphProto& graph) {
   for (const auto& init : graph.initializer()) {
     if (init.name().empty()) return Status::Error("an initializer has no name");
     if (!producer.emplace(init.name(), "an initializer").second)
-      return Status::Errorf("initializer '{}' is given twice", init.name());
+      return Status::Errorf("initializer '{}' is given twice", Printable(init.name()));
   }
   for (const auto& input : graph.input()) {
     if (input.name().empty()) return Status::Error("a graph input has no name");
     auto [it, inserted] = producer.emplace(input.name(), "a graph input");
     if (!inserted && it->second != "an initializer")  // old models list initializers as inputs too
-      return Status::Errorf("graph input '{}' is listed twice", input.name());
+      return Status::Errorf("graph input '{}' is listed twice", Printable(input.name()));
   }
   for (int i = 0; i < graph.node_size(); ++i) {
     const auto& node = graph.node(i);
-    const std::string who = fmt::format("node '{}' ({})", NodeDisplayName(node, i), node.op_type());
+    const std::string who = DescribeNode(node, i);
     for (const std::string& out : node.output()) {
       if (out.empty()) continue;
       auto [it, inserted] = producer.emplace(out, who);
-      if (!inserted) return Status::Errorf("value '{}' has two producers: {} and {}", out, it->second, who);
+      if (!inserted) return Status::Errorf("value '{}' has two producers: {} and {}", Printable(out), it->second, who);
     }
   }
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -141,12 +146,12 @@ Status CheckValueNames(const onnx::GraphProto& graph) {
     for (const std::string& in : node.input())
       if (!in.empty() && !producer.count(in))
         return Status::Errorf(
-            "node '{}' ({}): input '{}' is never produced (not a graph input, an initializer or a node output)",
-            NodeDisplayName(node, i), node.op_type(), in);
+            "{}: input '{}' is never produced (not a graph input, an initializer or a node output)",
+            DescribeNode(node, i), Printable(in));
   }
   for (const auto& output : graph.output()) {
     if (output.name().empty()) return Status::Error("a graph output has no name");
-    if (!producer.count(output.name())) return Status::Errorf("graph output '{}' is never produced", output.name());
+    if (!producer.count(output.name())) return Status::Errorf("graph output '{}' is never produced", Printable(output.name()));
   }
   return Status::Ok();
 }
@@ -154,15 +159,15 @@ Status CheckValueNames(const onnx::GraphProto& graph) {
 Status AddWeightsAndInputs(ImportContext& ctx, const onnx::GraphProto& graph) {
   for (const auto& init : graph.initializer()) {
     auto t = TensorFromProto(init, ctx.model_dir());
-    if (!t.ok()) return t.status().WithContext(fmt::format("initializer '{}': ", init.name()));
+    if (!t.ok()) return t.status().WithContext(fmt::format("initializer '{}': ", Printable(init.name())));
     ctx.BindWeight(init.name(), std::move(t).value());
   }
   Graph& g = ctx.graph();
   for (const auto& input : graph.input()) {
     if (auto v = g.FindValue(input.name()); v && g.value(*v).is_weight()) continue;  // an initializer
     auto declared = ReadDeclared(input);
-    if (!declared.ok()) return declared.status().WithContext(fmt::format("graph input '{}': ", input.name()));
-    if (!declared->has_type) return Status::Errorf("graph input '{}' has no tensor type", input.name());
+    if (!declared.ok()) return declared.status().WithContext(fmt::format("graph input '{}': ", Printable(input.name())));
+    if (!declared->has_type) return Status::Errorf("graph input '{}' has no tensor type", Printable(input.name()));
     const ValueId v = ctx.ValueNamed(input.name());
     g.value(v).dtype = declared->dtype;
     g.value(v).shape = declared->shape;
@@ -175,7 +180,7 @@ Status DeclareValueShapes(ImportContext& ctx, const onnx::GraphProto& graph) {
   Graph& g = ctx.graph();
   auto declare = [&](const onnx::ValueInfoProto& info, const char* what) -> Status {
     auto declared = ReadDeclared(info);
-    if (!declared.ok()) return declared.status().WithContext(fmt::format("{} '{}': ", what, info.name()));
+    if (!declared.ok()) return declared.status().WithContext(fmt::format("{} '{}': ", what, Printable(info.name())));
     const ValueId v = ctx.ValueNamed(info.name());
     Value& val = g.value(v);
     if (val.is_weight() || val.is_graph_input) return Status::Ok();  // their own types win
@@ -200,7 +205,7 @@ Status ImportNodes(ImportContext& ctx, const onnx::GraphProto& graph) {
     ctx.BeginNode(name);
     const OpImporter* row = FindOpImporter(node.op_type());
     Status s = row ? RunOpImporter(*row, ctx, node) : Status::Error("unsupported op");
-    if (!s.ok()) return s.WithContext(fmt::format("node '{}' ({}): ", name, node.op_type()));
+    if (!s.ok()) return s.WithContext(DescribeNode(node, i) + ": ");
   }
   for (const auto& out : graph.output()) ctx.graph().AddGraphOutput(ctx.ValueNamed(out.name()));
   return Status::Ok();
@@ -211,7 +216,7 @@ Status ApplyInputShapes(Graph& graph, const std::map<std::string, std::vector<in
     ValueId id = kNoValue;
     std::string names;
     for (ValueId in : graph.inputs) {
-      names += (names.empty() ? "'" : ", '") + graph.value(in).name + "'";
+      names += (names.empty() ? "'" : ", '") + Printable(graph.value(in).name) + "'";
       if (graph.value(in).name == name) id = in;
     }
     if (id == kNoValue)
@@ -220,14 +225,14 @@ Status ApplyInputShapes(Graph& graph, const std::map<std::string, std::vector<in
     Value& v = graph.value(id);
     for (int64_t s : sizes)
       if (s < 0)
-        return Status::Errorf("input '{}': the given shape {} holds a negative size", name, SizesToString(sizes));
+        return Status::Errorf("input '{}': the given shape {} holds a negative size", name, SizesForMessage(sizes));
     if (!v.shape.unknown_rank() && v.shape.rank() != sizes.size())
       return Status::Errorf("input '{}' has rank {} {} but the given shape {} has {} dims", name, v.shape.rank(),
-                            v.shape.ToString(), SizesToString(sizes), sizes.size());
+                            v.shape.ToString(), SizesForMessage(sizes), sizes.size());
     for (size_t d = 0; !v.shape.unknown_rank() && d < sizes.size(); ++d)
       if (v.shape[d].is_static() && v.shape[d].size != sizes[d])
         return Status::Errorf("input '{}' dim {} is {} in the model but the given shape {} says {}", name, d,
-                              v.shape[d].size, SizesToString(sizes), sizes[d]);
+                              v.shape[d].size, SizesForMessage(sizes), sizes[d]);
     v.shape = Shape::FromSizes(sizes);
   }
   return Status::Ok();

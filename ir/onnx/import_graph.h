@@ -10,6 +10,8 @@ namespace mrt::onnx_import {
 
 // "<name>" or, for a node without one, "<OpType>_<index>".
 std::string NodeDisplayName(const onnx::NodeProto& node, int index);
+// "node '<name>' (<OpType>)" for messages, both quoted through Printable (ir/printable.h).
+std::string DescribeNode(const onnx::NodeProto& node, int index);
 
 // One error listing every node whose op mini-rt cannot import (grouped by op, with counts).
 Status CheckSupportedOps(const onnx::GraphProto& graph);

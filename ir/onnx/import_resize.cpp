@@ -6,6 +6,7 @@
 // - Resize-11..18 pass through with the spec's defaults; an empty-name input or an empty (0-element)
 //   roi/scales/sizes initializer counts as absent (kNoValue), as exporters use both spellings.
 #include "ir/onnx/op_importers.h"
+#include "ir/printable.h"
 
 namespace mrt::onnx_import {
 
@@ -42,7 +43,7 @@ Expected<Attributes> AsymmetricFloorAttributes(const std::string& mode) {
   Attributes a = DefaultResizeAttributes();
   const std::string m = mode == "bilinear" ? "linear" : mode;  // Upsample-1's spelling
   if (m != "nearest" && m != "linear")
-    return Status::Errorf("attribute 'mode' is '{}'; expected one of 'nearest', 'linear'", mode);
+    return Status::Errorf("attribute 'mode' is '{}'; expected one of 'nearest', 'linear'", Printable(mode));
   a.set("mode", m);
   a.set("coordinate_transformation_mode", std::string("asymmetric"));
   a.set("nearest_mode", std::string("floor"));

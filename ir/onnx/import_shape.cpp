@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ir/onnx/op_importers.h"
+#include "ir/printable.h"
 
 namespace mrt::onnx_import {
 
@@ -127,7 +128,7 @@ Status ImportTranspose(ImportContext& ctx, const onnx::NodeProto& node) {
     std::sort(sorted.begin(), sorted.end());
     for (size_t i = 0; i < sorted.size(); ++i)
       if (sorted[i] != static_cast<int64_t>(i))
-        return Status::Errorf("perm {} is not a permutation of 0..{}", SizesToString(*perm), perm->size() - 1);
+        return Status::Errorf("perm {} is not a permutation of 0..{}", SizesForMessage(*perm), perm->size() - 1);
     if (auto rank = ins.empty() ? std::nullopt : ctx.KnownRank(ins[0]); rank && *rank != perm->size())
       return Status::Errorf("perm has {} values but the input has rank {}", perm->size(), *rank);
   } else if (auto rank = ins.empty() ? std::nullopt : ctx.KnownRank(ins[0])) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "ir/infer_shapes.h"
+#include "ir/printable.h"
 #include "ir/onnx/import_graph.h"
 #include "ir/onnx/model_reader.h"
 #include "ir/onnx/tensor_proto.h"
@@ -17,19 +18,9 @@ namespace {
 
 using namespace onnx_import;
 
-// Names in a corrupt (or hostile) model may hold newlines and terminal escapes; an error message
-// stays one printable line: control bytes are written as \xNN.
-Status OneLine(const Status& s, const std::string& prefix) {
-  std::string line = prefix;
-  for (char c : s.message()) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f)
-      line += fmt::format("\\x{:02x}", u);
-    else
-      line += c;
-  }
-  return Status::Error(std::move(line));
-}
+// Names in a corrupt (or hostile) model may hold newlines and terminal escapes: the importer
+// quotes them through Printable(), and every error leaves as one bounded printable line.
+Status OneLine(const Status& s, const std::string& prefix) { return Status::Error(OneLineMessage(prefix + s.message())); }
 
 void ReserveModelNames(ImportContext& ctx, const onnx::GraphProto& g) {
   for (const auto& t : g.initializer()) ctx.ReserveName(t.name());

@@ -1,5 +1,7 @@
 #include "ir/onnx/model_reader.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -13,9 +15,9 @@ Expected<std::string> ReadFileBytes(const std::string& path) {
   if (ec || !std::filesystem::exists(status)) return Status::Error("no such file");
   if (!std::filesystem::is_regular_file(status)) return Status::Error("not a regular file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot open the file for reading");
+  if (!in) return Status::Errorf("cannot open the file for reading: {}", std::strerror(errno));
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::Error("read error");
+  if (in.bad()) return Status::Errorf("read error: {}", std::strerror(errno));
   if (bytes.empty()) return Status::Error("the file is empty");
   return bytes;
 }

@@ -1,8 +1,7 @@
 #include "ir/onnx/onnx_builder.h"
 
-#include <fstream>
-
 #include "ir/onnx/tensor_proto.h"
+#include "ir/output_file.h"
 
 namespace mrt {
 
@@ -208,13 +207,8 @@ std::string OnnxModelBuilder::Serialize() const {
   return bytes;
 }
 
-Status OnnxModelBuilder::WriteToFile(const std::string& path) const {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::Errorf("{}: cannot open for writing", path);
-  const std::string bytes = Serialize();
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) return Status::Errorf("{}: write failed", path);
-  return Status::Ok();
+Status OnnxModelBuilder::WriteToFile(const std::string& path, std::string_view flag) const {
+  return WriteOutputFile(path, Serialize(), flag);
 }
 
 }  // namespace mrt

@@ -94,7 +94,7 @@ class OnnxModelBuilder {
   onnx::ModelProto& proto() { return model_; }
   const onnx::ModelProto& proto() const { return model_; }
   std::string Serialize() const;
-  Status WriteToFile(const std::string& path) const;
+  Status WriteToFile(const std::string& path, std::string_view flag = {}) const;
 
  private:
   onnx::ValueInfoProto* AddValue(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list,

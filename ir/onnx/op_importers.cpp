@@ -1,4 +1,5 @@
 #include "ir/onnx/op_importers.h"
+#include "ir/printable.h"
 
 #include <array>
 
@@ -51,7 +52,7 @@ Status CheckOneOf(const Attributes& attrs, const std::string& name, std::initial
     if (value == a) return Status::Ok();
   std::string list;
   for (std::string_view a : allowed) list += fmt::format("{}'{}'", list.empty() ? "" : ", ", a);
-  return Status::Errorf("attribute '{}' is '{}'; expected one of {}", name, value, list);
+  return Status::Errorf("attribute '{}' is '{}'; expected one of {}", name, Printable(value), list);
 }
 
 }  // namespace mrt::onnx_import

@@ -1,4 +1,5 @@
 #include "ir/onnx/tensor_proto.h"
+#include "ir/printable.h"
 
 #include <bit>
 #include <cstring>
@@ -95,9 +96,9 @@ Expected<DType> DTypeFromOnnxChecked(int32_t onnx_type) {
 Expected<int64_t> CheckedNumel(const std::vector<int64_t>& dims) {
   int64_t n = 1;
   for (int64_t d : dims) {
-    if (d < 0) return Status::Errorf("dims {} hold a negative size", SizesToString(dims));
+    if (d < 0) return Status::Errorf("dims {} hold a negative size", SizesForMessage(dims));
     if (d != 0 && n > std::numeric_limits<int64_t>::max() / d)
-      return Status::Errorf("dims {} overflow int64 elements", SizesToString(dims));
+      return Status::Errorf("dims {} overflow int64 elements", SizesForMessage(dims));
     n *= d;
   }
   return n;
@@ -109,7 +110,7 @@ Expected<Tensor> TensorFromProto(const onnx::TensorProto& proto, const std::stri
   MRT_ASSIGN_OR_RETURN(const int64_t numel, CheckedNumel(dims));
   // Refuse sizes whose byte count overflows size_t before anything is allocated.
   if (static_cast<uint64_t>(numel) > std::numeric_limits<uint64_t>::max() / 8)
-    return Status::Errorf("dims {} are too large", SizesToString(dims));
+    return Status::Errorf("dims {} are too large", SizesForMessage(dims));
   const uint64_t nbytes = static_cast<uint64_t>(numel) * DTypeSize(dtype);
 
   if (proto.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
@@ -121,20 +122,20 @@ Expected<Tensor> TensorFromProto(const onnx::TensorProto& proto, const std::stri
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != nbytes)
       return Status::Errorf("raw_data has {} bytes but dims {} of {} need {}", proto.raw_data().size(),
-                            SizesToString(dims), OnnxTypeName(proto.data_type()), nbytes);
+                            SizesForMessage(dims), OnnxTypeName(proto.data_type()), nbytes);
     Tensor t(dtype, dims);
     if (nbytes) std::memcpy(t.raw(), proto.raw_data().data(), nbytes);
     if (dtype == DType::kBool)  // normalize booleans to 0/1
       for (int64_t i = 0; i < numel; ++i) t.data<uint8_t>()[i] = t.data<uint8_t>()[i] != 0;
     return t;
   }
-  if (numel > 0 && !HasTypedData(proto)) return Status::Errorf("has dims {} but no data", SizesToString(dims));
+  if (numel > 0 && !HasTypedData(proto)) return Status::Errorf("has dims {} but no data", SizesForMessage(dims));
   // Typed fields are already in memory, so a wrong count is caught before the allocation matters;
   // still compare first so absurd dims never allocate.
   const int64_t stored =
       std::max({proto.float_data_size(), proto.int32_data_size(), proto.int64_data_size(), proto.double_data_size()});
   if (stored != numel)
-    return Status::Errorf("typed data holds {} values but dims {} of {} need {}", stored, SizesToString(dims),
+    return Status::Errorf("typed data holds {} values but dims {} of {} need {}", stored, SizesForMessage(dims),
                           OnnxTypeName(proto.data_type()), numel);
   Tensor t(dtype, dims);
   MRT_RETURN_IF_ERROR(CopyFromTypedFields(proto, t));

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "ir/op_table.h"
+#include "ir/output_file.h"
 #include "ir/version.h"
 
 namespace mrt::gpu {
@@ -83,17 +84,7 @@ Status TimingCache::Save(const std::string& path) const {
   j["layers"] = nlohmann::json::object();
   for (const auto& [key, tactics] : layers_)
     for (const auto& [tactic, ms] : tactics) j["layers"][key][tactic] = ms;
-  const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) return Status::Errorf("--timing-cache {}: cannot write {}", path, tmp);
-    out << j.dump(1);
-    if (!out) return Status::Errorf("--timing-cache {}: writing failed", path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Errorf("--timing-cache {}: cannot rename {}: {}", path, tmp, ec.message());
-  return Status::Ok();
+  return WriteOutputFile(path, j.dump(1), "--timing-cache");
 }
 
 std::optional<float> TimingCache::Find(const std::string& key, const std::string& tactic) const {

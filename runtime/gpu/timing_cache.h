@@ -27,7 +27,7 @@ class TimingCache {
  public:
   // An absent file is an empty cache; a file that is not a timing cache is an error naming it.
   static Expected<TimingCache> Load(const std::string& path);
-  // Writes atomically (temporary file + rename).
+  // Writes atomically under the output-file rules (ir/output_file.h).
   Status Save(const std::string& path) const;
 
   std::optional<float> Find(const std::string& key, const std::string& tactic) const;

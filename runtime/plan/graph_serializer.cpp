@@ -163,7 +163,7 @@ std::shared_ptr<const Tensor> DecodeTensor(ByteReader& r, std::span<const uint8_
   if (dtype == DType::kUndefined) return r.Fail(fmt::format("tensor {} has no dtype", index)), nullptr;
   const std::optional<uint64_t> numel = CheckedNumel(sizes, weights.size());
   if (!numel || *numel * DTypeSize(dtype) != nbytes)
-    return r.Fail(fmt::format("tensor {} is {}{} but claims {} bytes", index, DTypeName(dtype), SizesToString(sizes),
+    return r.Fail(fmt::format("tensor {} is {}{} but claims {} bytes", index, DTypeName(dtype), SizesForMessage(sizes),
                               nbytes)),
            nullptr;
   if (offset > weights.size() || nbytes > weights.size() - offset)
@@ -233,7 +233,7 @@ AttrValue DecodeAttribute(ByteReader& r, const TensorList& tensors) {
 void DecodeNode(ByteReader& r, const TensorList& tensors, Graph& graph) {
   const std::string op_name = r.String();
   const std::optional<OpKind> op = OpKindFromName(op_name);
-  if (r.ok() && !op) return r.Fail(fmt::format("unknown op '{}' (the plan was written by a newer mini-rt?)", op_name));
+  if (r.ok() && !op) return r.Fail(fmt::format("unknown op '{}' (the plan was written by a newer mini-rt?)", Printable(op_name)));
   Node n;
   n.name = r.String();
   n.precision = r.String();

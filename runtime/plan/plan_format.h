@@ -140,8 +140,9 @@ std::vector<IoEntry> IoTableOf(const Graph& graph);
 
 // Encodes a plan (its io table is recomputed from the graph); fills plan.sections/file_size.
 Expected<std::vector<uint8_t>> SerializePlan(Plan& plan);
-// Writes a plan atomically: to "<path>.tmp.<pid>", then renamed over `path`.
-Status WritePlanFile(const std::string& path, Plan& plan);
+// Writes a plan atomically under the output-file rules (ir/output_file.h): a temporary file
+// renamed over `path`; a device, FIFO or folder at `path` is refused. `flag` ("-o") starts errors.
+Status WritePlanFile(const std::string& path, Plan& plan, std::string_view flag = {});
 
 struct ReadPlanOptions {
   // The machine's target; the plan's must match. Unset: no target check (inspect).

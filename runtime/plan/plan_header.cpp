@@ -22,7 +22,7 @@ DType DecodeDType(ByteReader& r) {
   const std::string name = r.String();
   if (!r.ok() || name == DTypeName(DType::kUndefined)) return DType::kUndefined;
   const std::optional<DType> dtype = DTypeFromName(name);
-  if (!dtype) r.Fail(fmt::format("unknown dtype '{}'", name));
+  if (!dtype) r.Fail(fmt::format("unknown dtype '{}'", Printable(name)));
   return dtype.value_or(DType::kUndefined);
 }
 

@@ -3,6 +3,8 @@
 // region is interpreted before its checksum has matched, and every offset, size and count is
 // checked against the bytes that are really there.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -136,24 +138,15 @@ Status ParseInto(std::span<const uint8_t> bytes, const ReadPlanOptions& options,
   return DecodeSections(bytes, plan);
 }
 
-// Error messages quote names read from the file; a damaged file could put control characters
-// (a newline, an escape sequence) in them, so those are shown as \xNN to keep the error one line.
-Status OneLine(const Status& s) {
-  std::string clean;
-  for (const char c : s.message()) {
-    const auto u = static_cast<unsigned char>(c);
-    clean += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
-  }
-  return Status::Error(std::move(clean));
-}
-
 }  // namespace
 
 Expected<Plan> ParsePlan(std::span<const uint8_t> bytes, const std::string& display_name,
                          const ReadPlanOptions& options) {
   Plan plan;
   Status s = ParseInto(bytes, options, plan);
-  if (!s.ok()) return OneLine(s.WithContext(display_name + ": "));
+  // Names in the messages come from the file: a damaged one could hold control bytes or huge
+  // strings; the error stays one bounded printable line (ir/printable.h).
+  if (!s.ok()) return Status::Error(OneLineMessage(display_name + ": " + s.message()));
   return plan;
 }
 
@@ -164,7 +157,8 @@ Expected<Plan> ReadPlanFile(const std::string& path, const ReadPlanOptions& opti
   if (!fs::is_regular_file(path, ec)) return Status::Errorf("{}: not a regular file", path);
   const uintmax_t size = fs::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (ec || !in) return Status::Errorf("{}: cannot open the file for reading", path);
+  if (ec || !in)
+    return Status::Errorf("{}: cannot open the file for reading: {}", path, ec ? ec.message() : std::strerror(errno));
   // Sniff the magic before reading a possibly huge file that is not a plan at all.
   std::vector<uint8_t> bytes(std::min<uintmax_t>(size, kMagic.size()));
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -172,7 +166,7 @@ Expected<Plan> ReadPlanFile(const std::string& path, const ReadPlanOptions& opti
     bytes.resize(size);
     in.read(reinterpret_cast<char*>(bytes.data() + kMagic.size()), static_cast<std::streamsize>(size - kMagic.size()));
   }
-  if (!in) return Status::Errorf("{}: reading the file failed", path);
+  if (!in) return Status::Errorf("{}: reading the file failed: {}", path, std::strerror(errno));
   return ParsePlan(bytes, path, options);
 }
 

@@ -5,6 +5,7 @@
 
 #include <span>
 
+#include "ir/printable.h"
 #include "runtime/plan/byte_io.h"
 #include "runtime/plan/plan_format.h"
 

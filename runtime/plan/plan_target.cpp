@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "ir/printable.h"
+
 namespace mrt::plan {
 
 std::string_view SectionKindName(SectionKind kind) {
@@ -47,16 +49,17 @@ Expected<PlanTarget> CurrentTarget(std::string_view device) {
   return Status::Errorf("--device {}: unknown device (devices: cpu, cuda)", device);
 }
 
+// Every string here may come from a plan file: quoted through Printable (ir/printable.h).
 std::string DescribeTarget(const PlanTarget& t) {
   if (t.device == "cpu")
-    return fmt::format("cpu ({} kernels v{}{})", t.backend, t.backend_version,
-                       t.host_arch.empty() ? "" : ", built on " + t.host_arch);
+    return fmt::format("cpu ({} kernels v{}{})", Printable(t.backend), t.backend_version,
+                       t.host_arch.empty() ? "" : ", built on " + Printable(t.host_arch));
   std::vector<std::string> libs;
-  if (!t.device_name.empty()) libs.push_back(t.device_name);
-  if (!t.cuda_version.empty()) libs.push_back("CUDA " + t.cuda_version);
-  if (!t.cudnn_version.empty()) libs.push_back("cuDNN " + t.cudnn_version);
-  if (!t.cublas_version.empty()) libs.push_back("cuBLAS " + t.cublas_version);
-  std::string s = fmt::format("{} sm_{}", t.device, t.sm_arch);
+  if (!t.device_name.empty()) libs.push_back(Printable(t.device_name));
+  if (!t.cuda_version.empty()) libs.push_back("CUDA " + Printable(t.cuda_version));
+  if (!t.cudnn_version.empty()) libs.push_back("cuDNN " + Printable(t.cudnn_version));
+  if (!t.cublas_version.empty()) libs.push_back("cuBLAS " + Printable(t.cublas_version));
+  std::string s = fmt::format("{} sm_{}", Printable(t.device), t.sm_arch);
   if (!libs.empty()) s += fmt::format(" ({})", fmt::join(libs, ", "));
   return s;
 }
@@ -67,8 +70,9 @@ Status CheckTarget(const PlanTarget& built, const PlanTarget& here) {
   built_cmp.device_name = here_cmp.device_name = "";  // same architecture and libraries run the same kernels
   if (built_cmp == here_cmp) return Status::Ok();
   std::string fix = "rerun 'mini-rt compile'";
-  if (built.device != here.device) fix += " with --device " + here.device;
-  return Status::Errorf("plan built for {}; this machine has {}: {}", DescribeTarget(built), DescribeTarget(here), fix);
+  if (built.device != here.device) fix += " with --device " + Printable(here.device);
+  return Status::Error(OneLineMessage(
+      fmt::format("plan built for {}; this machine has {}: {}", DescribeTarget(built), DescribeTarget(here), fix)));
 }
 
 std::vector<IoEntry> IoTableOf(const Graph& graph) {

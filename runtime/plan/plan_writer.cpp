@@ -1,14 +1,8 @@
 // Writes a plan (layout in plan_format.h): encodes the sections, lays them out at 64-byte
 // boundaries after the header, fills in sizes and checksums, and writes the file atomically.
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-
 #include <xxhash.h>
 
+#include "ir/output_file.h"
 #include "runtime/plan/plan_sections.h"
 
 namespace mrt::plan {
@@ -83,29 +77,11 @@ Expected<std::vector<uint8_t>> SerializePlan(Plan& plan) {
   return std::move(out.bytes());
 }
 
-Status WritePlanFile(const std::string& path, Plan& plan) {
+Status WritePlanFile(const std::string& path, Plan& plan, std::string_view flag) {
   MRT_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, SerializePlan(plan));
-  // Write a temporary file beside the target, flush it to disk, then rename: a reader sees the
-  // old plan or the new one, never half of one.
-  const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Errorf("{}: cannot create '{}': {}", path, tmp, std::strerror(errno));
-  const bool written =
-      std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  const int write_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  std::error_code ec;
-  if (!written || !closed) {
-    std::filesystem::remove(tmp, ec);
-    return Status::Errorf("{}: writing the plan failed: {}", path, std::strerror(written ? errno : write_errno));
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return Status::Errorf("{}: cannot move the written plan into place: {}", path, ec.message());
-  }
-  return Status::Ok();
+  // Temporary file, fsync, rename (ir/output_file.h): a reader sees the old plan or the new one,
+  // never half of one, and a device node or folder at `path` is refused, not replaced.
+  return WriteOutputFile(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), flag);
 }
 
 }  // namespace mrt::plan

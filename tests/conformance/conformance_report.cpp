@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ir/op_table.h"
+#include "ir/output_file.h"
 
 namespace mrt::conformance {
 
@@ -133,21 +134,7 @@ std::string RenderOperatorsDoc(const std::vector<CaseResult>& results, const Run
 }
 
 Status WriteTextFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Errorf("{}: cannot create {}", path, tmp);
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    return Status::Errorf("{}: write failed", path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return Status::Errorf("{}: cannot rename {} into place: {}", path, tmp, ec.message());
-  }
-  return Status::Ok();
+  return WriteOutputFile(path, text, "--write-doc");  // temporary + rename, devices refused (ir/output_file.h)
 }
 
 }  // namespace mrt::conformance

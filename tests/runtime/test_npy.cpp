@@ -194,11 +194,15 @@ TEST_F(NpyTest, WriteIsAtomicAndReportsFailures) {
   EXPECT_EQ(back->data<int32_t>()[1], 5);
   EXPECT_FALSE(fs::exists(path + ".tmp"));
 
-  // A folder that does not exist: an error naming the path, nothing created.
-  const std::string nowhere = Path("no/such/dir/out.npy");
-  Status s = WriteNpy(nowhere, t);
+  // A folder that does not exist is created (ir/output_file.h); a regular file in the way of
+  // one is an error naming the path and the file.
+  ASSERT_TRUE(WriteNpy(Path("new/dir/out.npy"), t).ok());
+  EXPECT_TRUE(ReadNpy(Path("new/dir/out.npy")).ok());
+  const std::string blocked = Path("out.npy/sub/x.npy");
+  Status s = WriteNpy(blocked, t);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message().rfind(nowhere, 0), 0u) << s.message();
+  EXPECT_EQ(s.message().rfind(blocked, 0), 0u) << s.message();
+  EXPECT_NE(s.message().find("is a regular file, not a folder"), std::string::npos) << s.message();
 
   // The rename fails (the target is a folder): the folder is untouched and the temporary removed.
   fs::create_directories(Path("taken.npy"));

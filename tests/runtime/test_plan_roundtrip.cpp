@@ -215,7 +215,8 @@ TEST(PlanRoundTrip, APlanFileRunsLikeItsGraph) {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("mrt_plan_rt_" + std::to_string(getpid()) + ".plan")).string();
   ASSERT_TRUE(plan::WritePlanFile(path, p).ok());
-  EXPECT_FALSE(std::filesystem::exists(path + ".tmp." + std::to_string(getpid())));  // renamed into place
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))  // renamed into place
+    EXPECT_EQ(e.path().filename().string().find(".mrt_plan_rt_" + std::to_string(getpid()) + ".plan.tmp"), std::string::npos);
   EXPECT_EQ(std::filesystem::file_size(path), p.file_size);
   Expected<Plan> back = plan::ReadPlanFile(path, {.expected_target = *plan::CurrentTarget("cpu")});
   std::filesystem::remove(path);
@@ -250,11 +251,19 @@ TEST(PlanRoundTrip, WritingRefusesAGraphWithRemovedNodesOrAMismatchedMemoryPlan)
   EXPECT_NE(bytes.status().message().find("Compact()"), std::string::npos) << bytes.status().message();
 }
 
-TEST(PlanRoundTrip, WritingToAMissingFolderFailsCleanly) {
+TEST(PlanRoundTrip, WritingCreatesAMissingFolderAndFailsCleanlyOnAFileInTheWay) {
   Plan p = PlanAround(ReluNegGraph());
-  Status s = plan::WritePlanFile("/nonexistent_dir_mrt/x.plan", p);
+  const auto dir = std::filesystem::temp_directory_path() / ("mrt_plan_dir_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string deep = (dir / "a/b/x.plan").string();
+  ASSERT_TRUE(plan::WritePlanFile(deep, p, "-o").ok());
+  EXPECT_TRUE(std::filesystem::is_regular_file(deep));
+  const std::string blocked = deep + "/y.plan";  // x.plan is a file, not a folder
+  Status s = plan::WritePlanFile(blocked, p, "-o");
+  std::filesystem::remove_all(dir);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("/nonexistent_dir_mrt/x.plan: cannot create"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().rfind("-o " + blocked + ": ", 0), 0u) << s.message();
+  EXPECT_NE(s.message().find("is a regular file, not a folder"), std::string::npos) << s.message();
 }
 
 }  // namespace
