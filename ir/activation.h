@@ -1,16 +1,17 @@
 // Activations that a Conv/Gemm epilogue (FusedConv, FusedGemm) applies, shared by the fusion
-// pass, the reference kernels and (through MRT_HOST_DEVICE) the CUDA epilogues, so every
-// implementation evaluates exactly the same formula:
-//   Relu        max(x, 0)
-//   LeakyRelu   x >= 0 ? x : alpha * x
-//   Clip        min(max(x, alpha), beta)              (Relu6 is Clip(0, 6))
-//   Sigmoid     1 / (1 + exp(-x))
-//   HardSigmoid max(0, min(1, alpha * x + beta))
+// pass, the reference kernels and (through MRT_HOST_DEVICE) the CUDA epilogues. ApplyActivation
+// only dispatches: each formula is the one of ir/elementwise_formulas.h that the unfused ops use
+// too (with its NaN / Inf / signed-zero rules), evaluated in float:
+//   Relu        formula::Relu(x)                      x < 0 ? 0 : x
+//   LeakyRelu   formula::LeakyRelu(x, alpha)
+//   Clip        formula::Clip(x, alpha, beta)         (Relu6 is Clip(0, 6))
+//   Sigmoid     formula::Sigmoid(x)
+//   HardSigmoid formula::HardSigmoid(x, alpha, beta)
 //   Tanh        tanh(x)
-//   SiLU        x * sigmoid(x)                        (exported as x * Sigmoid(x))
-//   HardSwish   x * max(0, min(1, x / 6 + 1 / 2))     (x * HardSigmoid(x) or x * Clip(x + 3, 0, 6) / 6)
-//   Gelu        x / 2 * (1 + erf(x / sqrt(2)))        (exported with Erf)
-//   Mish        x * tanh(log(1 + exp(x)))
+//   SiLU        formula::SiLU(x) = x * Sigmoid(x)     (exported as x * Sigmoid(x))
+//   HardSwish   formula::HardSwish(x)                 (x * HardSigmoid(x) or x * Clip(x + 3, 0, 6) / 6)
+//   Gelu        formula::Gelu(x)                      (exported with Erf)
+//   Mish        formula::Mish(x)                      (x * Tanh(Softplus(x)))
 // In attributes an activation is stored as a name plus alpha/beta under a prefix:
 //   activation="Relu" activation_alpha=0 activation_beta=0, post_activation=... .
 #pragma once
@@ -21,18 +22,24 @@
 #include <string>
 #include <string_view>
 
-#if defined(__CUDACC__)
-#define MRT_HOST_DEVICE __host__ __device__
-#else
-#define MRT_HOST_DEVICE
-#endif
+#include "ir/elementwise_formulas.h"
 
 namespace mrt {
 
 class Attributes;
 
 enum class Activation : uint8_t {
-  kNone, kRelu, kLeakyRelu, kClip, kSigmoid, kHardSigmoid, kTanh, kSiLU, kHardSwish, kGelu, kMish
+  kNone,
+  kRelu,
+  kLeakyRelu,
+  kClip,
+  kSigmoid,
+  kHardSigmoid,
+  kTanh,
+  kSiLU,
+  kHardSwish,
+  kGelu,
+  kMish
 };
 
 struct ActivationSpec {
@@ -42,7 +49,7 @@ struct ActivationSpec {
   bool operator==(const ActivationSpec&) const = default;
 };
 
-std::string_view ActivationName(Activation kind);                    // "Relu", ..., "" for kNone
+std::string_view ActivationName(Activation kind);                     // "Relu", ..., "" for kNone
 std::optional<Activation> ActivationFromName(std::string_view name);  // "" -> kNone
 
 // Reads / writes `<prefix>`, `<prefix>_alpha`, `<prefix>_beta` ("activation", "post_activation").
@@ -52,20 +59,28 @@ std::string ActivationToString(const ActivationSpec& spec);  // "Clip(0,6)", "Si
 
 MRT_HOST_DEVICE inline float ApplyActivation(const ActivationSpec& a, float x) {
   switch (a.kind) {
-    case Activation::kNone: return x;
-    case Activation::kRelu: return x > 0.f ? x : 0.f;
-    case Activation::kLeakyRelu: return x >= 0.f ? x : a.alpha * x;
-    case Activation::kClip: return fminf(fmaxf(x, a.alpha), a.beta);
-    case Activation::kSigmoid: return 1.f / (1.f + expf(-x));
-    case Activation::kHardSigmoid: return fmaxf(0.f, fminf(1.f, a.alpha * x + a.beta));
-    case Activation::kTanh: return tanhf(x);
-    case Activation::kSiLU: return x / (1.f + expf(-x));
-    case Activation::kHardSwish: return x * fmaxf(0.f, fminf(1.f, x * (1.f / 6.f) + 0.5f));
-    case Activation::kGelu: return 0.5f * x * (1.f + erff(x * 0.70710678118654752f));
-    case Activation::kMish: {
-      const float softplus = x > 20.f ? x : log1pf(expf(x));  // log(1 + e^x) without overflow
-      return x * tanhf(softplus);
-    }
+    case Activation::kNone:
+      return x;
+    case Activation::kRelu:
+      return formula::Relu(x);
+    case Activation::kLeakyRelu:
+      return formula::LeakyRelu(x, a.alpha);
+    case Activation::kClip:
+      return formula::Clip(x, a.alpha, a.beta);
+    case Activation::kSigmoid:
+      return formula::Sigmoid(x);
+    case Activation::kHardSigmoid:
+      return formula::HardSigmoid(x, a.alpha, a.beta);
+    case Activation::kTanh:
+      return std::tanh(x);
+    case Activation::kSiLU:
+      return formula::SiLU(x);
+    case Activation::kHardSwish:
+      return formula::HardSwish(x);
+    case Activation::kGelu:
+      return formula::Gelu(x);
+    case Activation::kMish:
+      return formula::Mish(x);
   }
   return x;
 }

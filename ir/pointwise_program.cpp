@@ -10,62 +10,15 @@ namespace mrt {
 
 namespace {
 
-struct OpRow {
-  PointwiseOp op;
-  std::string_view name;
-  int operands;
+// The opcode names, generated from the opcode table (ir/pointwise_formulas.h), in opcode order.
+constexpr std::string_view kOpNames[] = {
+#define MRT_PW_NAME(e, number, name, cls, operands, expr) name,
+    MRT_POINTWISE_OPCODES(MRT_PW_NAME)
+#undef MRT_PW_NAME
 };
+static_assert(std::size(kOpNames) == kNumPointwiseOps, "one name per PointwiseOp");
 
-// One row per opcode, in opcode order (checked below).
-constexpr OpRow kOpRows[] = {
-    {PointwiseOp::kInput, "Input", 0},
-    {PointwiseOp::kConstant, "Constant", 0},
-    {PointwiseOp::kRelu, "Relu", 1},
-    {PointwiseOp::kSigmoid, "Sigmoid", 1},
-    {PointwiseOp::kTanh, "Tanh", 1},
-    {PointwiseOp::kErf, "Erf", 1},
-    {PointwiseOp::kSoftplus, "Softplus", 1},
-    {PointwiseOp::kSoftsign, "Softsign", 1},
-    {PointwiseOp::kMish, "Mish", 1},
-    {PointwiseOp::kHardSwish, "HardSwish", 1},
-    {PointwiseOp::kExp, "Exp", 1},
-    {PointwiseOp::kLog, "Log", 1},
-    {PointwiseOp::kSqrt, "Sqrt", 1},
-    {PointwiseOp::kNeg, "Neg", 1},
-    {PointwiseOp::kAbs, "Abs", 1},
-    {PointwiseOp::kReciprocal, "Reciprocal", 1},
-    {PointwiseOp::kFloor, "Floor", 1},
-    {PointwiseOp::kCeil, "Ceil", 1},
-    {PointwiseOp::kRound, "Round", 1},
-    {PointwiseOp::kSign, "Sign", 1},
-    {PointwiseOp::kSin, "Sin", 1},
-    {PointwiseOp::kCos, "Cos", 1},
-    {PointwiseOp::kLeakyRelu, "LeakyRelu", 2},
-    {PointwiseOp::kElu, "Elu", 2},
-    {PointwiseOp::kCelu, "Celu", 2},
-    {PointwiseOp::kThresholdedRelu, "ThresholdedRelu", 2},
-    {PointwiseOp::kHardSigmoid, "HardSigmoid", 3},
-    {PointwiseOp::kSelu, "Selu", 3},
-    {PointwiseOp::kAdd, "Add", 2},
-    {PointwiseOp::kSub, "Sub", 2},
-    {PointwiseOp::kMul, "Mul", 2},
-    {PointwiseOp::kDiv, "Div", 2},
-    {PointwiseOp::kPow, "Pow", 2},
-    {PointwiseOp::kMax, "Max", 2},
-    {PointwiseOp::kMin, "Min", 2},
-    {PointwiseOp::kPRelu, "PRelu", 2},
-    {PointwiseOp::kClip, "Clip", 3},
-};
-static_assert(std::size(kOpRows) == kNumPointwiseOps, "one row per PointwiseOp");
-
-constexpr bool RowsInOpcodeOrder() {
-  for (int i = 0; i < kNumPointwiseOps; ++i)
-    if (static_cast<int>(kOpRows[i].op) != i) return false;
-  return true;
-}
-static_assert(RowsInOpcodeOrder(), "rows must follow the PointwiseOp numbering");
-
-bool IsLoad(PointwiseOp op) { return op == PointwiseOp::kInput || op == PointwiseOp::kConstant; }
+bool IsLoad(PointwiseOp op) { return PointwiseClassOf(op) == PointwiseOpClass::kLoad; }
 
 // Checks instruction i's operands: the first `n` are earlier registers, the rest are -1.
 Status CheckOperands(const PointwiseInstr& in, size_t i) {
@@ -98,12 +51,7 @@ Status CheckLoad(const PointwiseInstr& in, size_t i, size_t num_inputs, size_t n
 
 std::string_view PointwiseOpName(PointwiseOp op) {
   const auto i = static_cast<size_t>(op);
-  return i < std::size(kOpRows) ? kOpRows[i].name : std::string_view("?");
-}
-
-int PointwiseOperandCount(PointwiseOp op) {
-  const auto i = static_cast<size_t>(op);
-  return i < std::size(kOpRows) ? kOpRows[i].operands : 0;
+  return i < std::size(kOpNames) ? kOpNames[i] : std::string_view("?");
 }
 
 Status ValidatePointwiseProgram(const PointwiseProgram& p, size_t num_inputs) {

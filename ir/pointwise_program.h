@@ -22,8 +22,8 @@
 //   ToString:   "in0 * Sigmoid(in0) * 0.5 + in1"
 //
 // Every implementation (the reference kernel, CUDA kernels) computes in f32 for f16/bf16/f32 data
-// (f64 in double) with EvalPointwise (ir/pointwise_formulas.h, with the opcodes), so they agree on the formula of each opcode. Opcode
-// numbers are stored in plans: append new ones, never renumber.
+// (f64 in double) with EvalPointwise (ir/pointwise_formulas.h, the opcode table), so they agree on
+// the formula of each opcode. Opcode numbers are stored in plans: append new ones, never renumber.
 #pragma once
 
 #include <cstdint>
@@ -52,9 +52,8 @@ struct PointwiseProgram {
   bool operator==(const PointwiseProgram&) const = default;
 };
 
-std::string_view PointwiseOpName(PointwiseOp op);  // "Relu", "Add", "Input", ...
-// Register operands an opcode reads (0 for the loads, 1 unary, 2 binary / one parameter, 3).
-int PointwiseOperandCount(PointwiseOp op);
+std::string_view PointwiseOpName(PointwiseOp op);  // "Relu", "Add", "Input", ...; "?" for no opcode
+// (PointwiseOperandCount and PointwiseClassOf come with the opcode table, ir/pointwise_formulas.h.)
 
 // Checks opcodes, that operands name earlier registers (and unused ones are -1), and that loads
 // index existing inputs (< num_inputs) and constants. The error names the instruction.

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <utility>
 
+#include "ir/pointwise_lowering.h"
 #include "passes/graph_edit.h"
 
 namespace mrt {
@@ -17,6 +20,17 @@ constexpr double kRelativeTolerance = 1e-6;  // exporters write 1/6 as 0.1666666
 constexpr double kSqrt2 = 1.41421356237309505;
 
 bool Near(double value, double want) { return std::abs(value - want) <= kRelativeTolerance * std::abs(want); }
+
+// Ops that are an epilogue activation by themselves (Clip too, when its bounds are constants).
+constexpr std::pair<OpKind, Activation> kSingleOpActivations[] = {
+    {OpKind::kRelu, Activation::kRelu},
+    {OpKind::kSigmoid, Activation::kSigmoid},
+    {OpKind::kTanh, Activation::kTanh},
+    {OpKind::kHardSwish, Activation::kHardSwish},
+    {OpKind::kMish, Activation::kMish},
+    {OpKind::kLeakyRelu, Activation::kLeakyRelu},
+    {OpKind::kHardSigmoid, Activation::kHardSigmoid},
+};
 
 class Matcher {
  public:
@@ -82,41 +96,23 @@ class Matcher {
     return WithConstant(mul, OpKind::kMul, v, 1.0 / d) ? mul : kNoNode;
   }
 
-  // A node that computes the activation of x by itself.
+  // A node that computes the activation of x by itself; its parameters (alpha, beta) are the
+  // opcode's (ir/pointwise_lowering.h: attributes with their ONNX defaults).
   std::optional<ActivationSpec> SingleOp(NodeId id) {
     const Node& n = N(id);
     if (n.inputs.empty() || n.inputs[0] != x_) return std::nullopt;
     ActivationSpec spec;
-    switch (n.op) {
-      case OpKind::kRelu:
-        spec.kind = Activation::kRelu;
-        break;
-      case OpKind::kSigmoid:
-        spec.kind = Activation::kSigmoid;
-        break;
-      case OpKind::kTanh:
-        spec.kind = Activation::kTanh;
-        break;
-      case OpKind::kHardSwish:
-        spec.kind = Activation::kHardSwish;
-        break;
-      case OpKind::kMish:
-        spec.kind = Activation::kMish;
-        break;
-      case OpKind::kLeakyRelu:
-        spec = {Activation::kLeakyRelu, n.attrs.GetFloat("alpha", 0.01f), 0.f};
-        break;
-      case OpKind::kHardSigmoid:
-        spec = {Activation::kHardSigmoid, n.attrs.GetFloat("alpha", 0.2f), n.attrs.GetFloat("beta", 0.5f)};
-        break;
-      case OpKind::kClip: {
-        const std::optional<ActivationSpec> clip = ClipBounds(id);
-        if (!clip) return std::nullopt;
-        spec = *clip;
-        break;
-      }
-      default:
-        return std::nullopt;
+    if (n.op == OpKind::kClip) {
+      const std::optional<ActivationSpec> clip = ClipBounds(id);
+      if (!clip) return std::nullopt;
+      spec = *clip;
+    } else {
+      const auto* single = std::find_if(std::begin(kSingleOpActivations), std::end(kSingleOpActivations),
+                                        [&](const auto& row) { return row.first == n.op; });
+      const PointwiseLowering* row = FindPointwiseLowering(n.op);
+      if (single == std::end(kSingleOpActivations) || row == nullptr) return std::nullopt;
+      const FormulaParams params = ReadFormulaParams(*row, n.attrs);
+      spec = {single->second, params.b, params.c};
     }
     nodes_ = {id};
     output_ = Out(id);
@@ -151,8 +147,9 @@ class Matcher {
         spec.kind = Activation::kSiLU;
         break;
       case OpKind::kHardSigmoid:  // HardSwish: x * HardSigmoid(x; 1/6, 1/2)
-        if (!unary_on_x || t != Out(gate) || !Near(N(gate).attrs.GetFloat("alpha", 0.2f), 1.0 / 6.0) ||
-            !Near(N(gate).attrs.GetFloat("beta", 0.5f), 0.5))
+        if (!unary_on_x || t != Out(gate) ||
+            !Near(N(gate).attrs.GetFloat("alpha", onnx_default::kHardSigmoidAlpha), 1.0 / 6.0) ||
+            !Near(N(gate).attrs.GetFloat("beta", onnx_default::kHardSigmoidBeta), 0.5))
           return std::nullopt;
         spec.kind = Activation::kHardSwish;
         break;

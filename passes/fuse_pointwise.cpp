@@ -32,6 +32,7 @@
 #include <set>
 
 #include "ir/op_table.h"
+#include "ir/pointwise_lowering.h"
 #include "ir/pointwise_program.h"
 #include "passes/graph_edit.h"
 #include "passes/passes.h"
@@ -46,106 +47,16 @@ constexpr size_t kMaxRecomputedOps = 8;  // larger groups are never duplicated i
 
 bool IsFusableDType(DType d) { return d == DType::kF32 || d == DType::kF16 || d == DType::kBF16; }
 
-std::optional<P> UnaryOpcode(OpKind op) {
-  switch (op) {
-    case OpKind::kRelu:
-      return P::kRelu;
-    case OpKind::kSigmoid:
-      return P::kSigmoid;
-    case OpKind::kTanh:
-      return P::kTanh;
-    case OpKind::kErf:
-      return P::kErf;
-    case OpKind::kSoftplus:
-      return P::kSoftplus;
-    case OpKind::kSoftsign:
-      return P::kSoftsign;
-    case OpKind::kMish:
-      return P::kMish;
-    case OpKind::kHardSwish:
-      return P::kHardSwish;
-    case OpKind::kExp:
-      return P::kExp;
-    case OpKind::kLog:
-      return P::kLog;
-    case OpKind::kSqrt:
-      return P::kSqrt;
-    case OpKind::kNeg:
-      return P::kNeg;
-    case OpKind::kAbs:
-      return P::kAbs;
-    case OpKind::kReciprocal:
-      return P::kReciprocal;
-    case OpKind::kFloor:
-      return P::kFloor;
-    case OpKind::kCeil:
-      return P::kCeil;
-    case OpKind::kRound:
-      return P::kRound;
-    case OpKind::kSign:
-      return P::kSign;
-    case OpKind::kSin:
-      return P::kSin;
-    case OpKind::kCos:
-      return P::kCos;
-    default:
-      return std::nullopt;
-  }
-}
-
-std::optional<P> BinaryOpcode(OpKind op) {
-  switch (op) {
-    case OpKind::kAdd:
-      return P::kAdd;
-    case OpKind::kSub:
-      return P::kSub;
-    case OpKind::kMul:
-      return P::kMul;
-    case OpKind::kDiv:
-      return P::kDiv;
-    case OpKind::kPow:
-      return P::kPow;
-    case OpKind::kPRelu:
-      return P::kPRelu;
-    default:
-      return std::nullopt;
-  }
-}
-
 bool IsVariadic(OpKind op) {
   return op == OpKind::kMax || op == OpKind::kMin || op == OpKind::kSum || op == OpKind::kMean;
-}
-
-// Activations with attributes: ONNX defaults.
-struct ParametricRow {
-  OpKind op;
-  P opcode;
-  const char* param1;
-  float default1;
-  const char* param2;  // nullptr: one parameter
-  float default2;
-};
-constexpr ParametricRow kParametric[] = {
-    {OpKind::kLeakyRelu, P::kLeakyRelu, "alpha", 0.01f, nullptr, 0.f},
-    {OpKind::kElu, P::kElu, "alpha", 1.f, nullptr, 0.f},
-    {OpKind::kCelu, P::kCelu, "alpha", 1.f, nullptr, 0.f},
-    {OpKind::kThresholdedRelu, P::kThresholdedRelu, "alpha", 1.f, nullptr, 0.f},
-    {OpKind::kHardSigmoid, P::kHardSigmoid, "alpha", 0.2f, "beta", 0.5f},
-    {OpKind::kSelu, P::kSelu, "alpha", 1.67326319217681884765625f, "gamma", 1.05070102214813232421875f},
-};
-
-const ParametricRow* ParametricOf(OpKind op) {
-  for (const ParametricRow& row : kParametric)
-    if (row.op == op) return &row;
-  return nullptr;
 }
 
 // Clip's bounds are read as program constants, never as inputs.
 bool IsParameterSlot(const Node& n, size_t slot) { return n.op == OpKind::kClip && slot >= 1; }
 
+// One-opcode ops (ir/pointwise_lowering.h), variadic ops, Clip and earlier Pointwise nodes.
 bool IsSupportedOp(const Node& n) {
-  return UnaryOpcode(n.op) || BinaryOpcode(n.op) || IsVariadic(n.op) || ParametricOf(n.op) || n.op == OpKind::kClip ||
-         n.op == OpKind::kPointwise;
+  return FindPointwiseLowering(n.op) || IsVariadic(n.op) || n.op == OpKind::kClip || n.op == OpKind::kPointwise;
 }
 
 // Whether node n may join a Pointwise group (see the preconditions above).
@@ -153,7 +64,8 @@ bool IsCandidate(const Graph& g, const Node& n) {
   if (n.dead || n.outputs.size() != 1 || !IsSupportedOp(n)) return false;
   const DType dtype = g.value(n.outputs[0]).dtype;
   if (!IsFusableDType(dtype)) return false;
-  if (n.op == OpKind::kCelu && n.attrs.GetFloat("alpha", 1.f) == 0.f) return false;
+  if (const PointwiseLowering* row = FindPointwiseLowering(n.op))
+    if (!CheckFormulaParams(*row, ReadFormulaParams(*row, n.attrs)).ok()) return false;  // Celu with alpha 0
   for (size_t slot = 0; slot < n.inputs.size(); ++slot) {
     if (IsParameterSlot(n, slot)) {
       if (n.has_input(slot) && !ScalarConstant(g, n.inputs[slot])) return false;
@@ -324,17 +236,7 @@ class GroupEmitter {
   }
 
   std::optional<int32_t> EmitNode(const Node& n) {
-    if (auto op = UnaryOpcode(n.op)) return builder_.Op(*op, Operand(n.inputs[0]));
-    if (auto op = BinaryOpcode(n.op)) {
-      const int32_t a = Operand(n.inputs[0]);
-      return builder_.Op(*op, a, Operand(n.inputs[1]));
-    }
-    if (const ParametricRow* row = ParametricOf(n.op)) {
-      const int32_t x = Operand(n.inputs[0]);
-      const int32_t p1 = builder_.Constant(n.attrs.GetFloat(row->param1, row->default1));
-      const int32_t p2 = row->param2 ? builder_.Constant(n.attrs.GetFloat(row->param2, row->default2)) : -1;
-      return builder_.Op(row->opcode, x, p1, p2);
-    }
+    if (const PointwiseLowering* row = FindPointwiseLowering(n.op)) return EmitLowered(n, *row);
     if (n.op == OpKind::kClip) {
       const int32_t x = Operand(n.inputs[0]);
       const int32_t lo = ClipBound(n, 1, -std::numeric_limits<float>::infinity());
@@ -343,6 +245,17 @@ class GroupEmitter {
     }
     if (IsVariadic(n.op)) return EmitVariadic(n);
     return EmitPointwise(n);
+  }
+
+  // The row's opcode over the node's inputs, then its parameters as program constants.
+  int32_t EmitLowered(const Node& n, const PointwiseLowering& row) {
+    int32_t operands[3] = {-1, -1, -1};
+    int k = 0;
+    for (; k < row.inputs(); ++k) operands[k] = Operand(n.inputs[k]);
+    const FormulaParams params = ReadFormulaParams(row, n.attrs);
+    const float values[2] = {params.b, params.c};
+    for (int p = 0; p < row.num_params(); ++p, ++k) operands[k] = builder_.Constant(values[p]);
+    return builder_.Op(row.opcode, operands[0], operands[1], operands[2]);
   }
 
   // Max/Min/Sum fold left over the inputs like their reference kernels; Mean divides the sum by n.

@@ -3,6 +3,7 @@
 // opset 11 takes min/max as attributes, which become scalar inputs of the input's dtype.
 #include <limits>
 
+#include "ir/elementwise_formulas.h"
 #include "ir/onnx/op_importers.h"
 #include "ir/onnx/tensor_proto.h"
 
@@ -46,10 +47,14 @@ Status ImportCast(ImportContext& ctx, const onnx::NodeProto& node) {
   return ctx.AddNode(OpKind::kCast, ctx.node_name(), ctx.Inputs(node), ctx.Outputs(node), std::move(a)).status();
 }
 
-constexpr AttrSpec kLeakyRelu[] = {Float("alpha", 0.01f)};
-constexpr AttrSpec kAlphaOne[] = {Float("alpha", 1.f)};  // Elu, Celu, ThresholdedRelu
-constexpr AttrSpec kSelu[] = {Float("alpha", 1.67326319217681884765625f), Float("gamma", 1.05070102214813232421875f)};
-constexpr AttrSpec kHardSigmoid[] = {Float("alpha", 0.2f), Float("beta", 0.5f)};
+// The defaults are the formulas' (ir/elementwise_formulas.h, the one place they are written).
+namespace d = onnx_default;
+constexpr AttrSpec kLeakyRelu[] = {Float("alpha", d::kLeakyReluAlpha)};
+constexpr AttrSpec kElu[] = {Float("alpha", d::kEluAlpha)};
+constexpr AttrSpec kCelu[] = {Float("alpha", d::kCeluAlpha)};
+constexpr AttrSpec kThresholdedRelu[] = {Float("alpha", d::kThresholdedReluAlpha)};
+constexpr AttrSpec kSelu[] = {Float("alpha", d::kSeluAlpha), Float("gamma", d::kSeluGamma)};
+constexpr AttrSpec kHardSigmoid[] = {Float("alpha", d::kHardSigmoidAlpha), Float("beta", d::kHardSigmoidBeta)};
 
 // clang-format off
 #define MRT_PLAIN(op) {#op, nullptr, OpKind::k##op, {}}
@@ -58,10 +63,10 @@ constexpr AttrSpec kHardSigmoid[] = {Float("alpha", 0.2f), Float("beta", 0.5f)};
 constexpr OpImporter kRows[] = {
     MRT_PLAIN(Relu),
     {"LeakyRelu", nullptr, OpKind::kLeakyRelu, kLeakyRelu},
-    {"Elu", nullptr, OpKind::kElu, kAlphaOne},
+    {"Elu", nullptr, OpKind::kElu, kElu},
     {"Selu", nullptr, OpKind::kSelu, kSelu},
-    {"Celu", nullptr, OpKind::kCelu, kAlphaOne},
-    {"ThresholdedRelu", nullptr, OpKind::kThresholdedRelu, kAlphaOne},
+    {"Celu", nullptr, OpKind::kCelu, kCelu},
+    {"ThresholdedRelu", nullptr, OpKind::kThresholdedRelu, kThresholdedRelu},
     MRT_PLAIN(Sigmoid),
     {"HardSigmoid", nullptr, OpKind::kHardSigmoid, kHardSigmoid},
     MRT_PLAIN(HardSwish),

@@ -23,7 +23,7 @@ namespace {
 template <typename T, PointwiseOp kOp>
 struct FloatBinaryFn : MapSignature<T, T, T, 2> {
   __device__ __forceinline__ T operator()(T a, T b) const {
-    return FromFloat<T>(EvalPointwiseBinary<float>(kOp, ToFloat(a), ToFloat(b), 0.f));
+    return FromFloat<T>(EvalPointwise<float>(kOp, ToFloat(a), ToFloat(b), 0.f));
   }
 };
 
@@ -36,7 +36,7 @@ struct FloatMeanFn : MapSignature<T, T, T, 2> {
 template <typename T, typename E>
 struct PowFn : MapSignature<T, E, T, 2> {
   __device__ __forceinline__ T operator()(T base, E exponent) const {
-    return FromFloat<T>(EvalPointwiseBinary<float>(PointwiseOp::kPow, ToFloat(base), ToFloat(exponent), 0.f));
+    return FromFloat<T>(EvalPointwise<float>(PointwiseOp::kPow, ToFloat(base), ToFloat(exponent), 0.f));
   }
 };
 
@@ -72,15 +72,24 @@ cudaError_t FloatBinary(OpKind op, const EwIndex& index, const MapPointers& ptrs
   using P = PointwiseOp;
   switch (op) {
     case OpKind::kAdd:
-    case OpKind::kSum: return Run(FloatBinaryFn<T, P::kAdd>{}, index, ptrs, vectorize, s);
-    case OpKind::kSub: return Run(FloatBinaryFn<T, P::kSub>{}, index, ptrs, vectorize, s);
-    case OpKind::kMul: return Run(FloatBinaryFn<T, P::kMul>{}, index, ptrs, vectorize, s);
-    case OpKind::kDiv: return Run(FloatBinaryFn<T, P::kDiv>{}, index, ptrs, vectorize, s);
-    case OpKind::kMax: return Run(FloatBinaryFn<T, P::kMax>{}, index, ptrs, vectorize, s);
-    case OpKind::kMin: return Run(FloatBinaryFn<T, P::kMin>{}, index, ptrs, vectorize, s);
-    case OpKind::kPRelu: return Run(FloatBinaryFn<T, P::kPRelu>{}, index, ptrs, vectorize, s);
-    case OpKind::kMean: return Run(FloatMeanFn<T>{}, index, ptrs, vectorize, s);
-    default: return cudaErrorNotSupported;
+    case OpKind::kSum:
+      return Run(FloatBinaryFn<T, P::kAdd>{}, index, ptrs, vectorize, s);
+    case OpKind::kSub:
+      return Run(FloatBinaryFn<T, P::kSub>{}, index, ptrs, vectorize, s);
+    case OpKind::kMul:
+      return Run(FloatBinaryFn<T, P::kMul>{}, index, ptrs, vectorize, s);
+    case OpKind::kDiv:
+      return Run(FloatBinaryFn<T, P::kDiv>{}, index, ptrs, vectorize, s);
+    case OpKind::kMax:
+      return Run(FloatBinaryFn<T, P::kMax>{}, index, ptrs, vectorize, s);
+    case OpKind::kMin:
+      return Run(FloatBinaryFn<T, P::kMin>{}, index, ptrs, vectorize, s);
+    case OpKind::kPRelu:
+      return Run(FloatBinaryFn<T, P::kPRelu>{}, index, ptrs, vectorize, s);
+    case OpKind::kMean:
+      return Run(FloatMeanFn<T>{}, index, ptrs, vectorize, s);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 
@@ -88,22 +97,33 @@ template <typename T>
 cudaError_t IntBinary(OpKind op, const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t s) {
   switch (op) {
     case OpKind::kAdd:
-    case OpKind::kSum: return Run(IntBinaryFn<T, IntOp::kAdd>{}, index, ptrs, vectorize, s);
-    case OpKind::kSub: return Run(IntBinaryFn<T, IntOp::kSub>{}, index, ptrs, vectorize, s);
-    case OpKind::kMul: return Run(IntBinaryFn<T, IntOp::kMul>{}, index, ptrs, vectorize, s);
-    case OpKind::kDiv: return Run(IntBinaryFn<T, IntOp::kDiv>{}, index, ptrs, vectorize, s);
-    case OpKind::kMax: return Run(IntBinaryFn<T, IntOp::kMax>{}, index, ptrs, vectorize, s);
-    case OpKind::kMin: return Run(IntBinaryFn<T, IntOp::kMin>{}, index, ptrs, vectorize, s);
-    case OpKind::kMean: return Run(IntBinaryFn<T, IntOp::kMean>{}, index, ptrs, vectorize, s);
-    default: return cudaErrorNotSupported;
+    case OpKind::kSum:
+      return Run(IntBinaryFn<T, IntOp::kAdd>{}, index, ptrs, vectorize, s);
+    case OpKind::kSub:
+      return Run(IntBinaryFn<T, IntOp::kSub>{}, index, ptrs, vectorize, s);
+    case OpKind::kMul:
+      return Run(IntBinaryFn<T, IntOp::kMul>{}, index, ptrs, vectorize, s);
+    case OpKind::kDiv:
+      return Run(IntBinaryFn<T, IntOp::kDiv>{}, index, ptrs, vectorize, s);
+    case OpKind::kMax:
+      return Run(IntBinaryFn<T, IntOp::kMax>{}, index, ptrs, vectorize, s);
+    case OpKind::kMin:
+      return Run(IntBinaryFn<T, IntOp::kMin>{}, index, ptrs, vectorize, s);
+    case OpKind::kMean:
+      return Run(IntBinaryFn<T, IntOp::kMean>{}, index, ptrs, vectorize, s);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 
 cudaError_t Pow(DType dtype, DType exponent_dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
                 cudaStream_t s) {
-  if (dtype == DType::kF32 && exponent_dtype == DType::kF32) return Run(PowFn<float, float>{}, index, ptrs, vectorize, s);
-  if (dtype == DType::kF16 && exponent_dtype == DType::kF16) return Run(PowFn<__half, __half>{}, index, ptrs, vectorize, s);
-  if (dtype == DType::kF16 && exponent_dtype == DType::kF32) return Run(PowFn<__half, float>{}, index, ptrs, vectorize, s);
+  if (dtype == DType::kF32 && exponent_dtype == DType::kF32)
+    return Run(PowFn<float, float>{}, index, ptrs, vectorize, s);
+  if (dtype == DType::kF16 && exponent_dtype == DType::kF16)
+    return Run(PowFn<__half, __half>{}, index, ptrs, vectorize, s);
+  if (dtype == DType::kF16 && exponent_dtype == DType::kF32)
+    return Run(PowFn<__half, float>{}, index, ptrs, vectorize, s);
   return cudaErrorNotSupported;
 }
 
@@ -114,11 +134,16 @@ cudaError_t LaunchBinary(OpKind op, DType dtype, DType exponent_dtype, const EwI
   if (op == OpKind::kPow) return Pow(dtype, exponent_dtype, index, ptrs, vectorize, stream);
   const bool int_op = op != OpKind::kPRelu;
   switch (dtype) {
-    case DType::kF32: return FloatBinary<float>(op, index, ptrs, vectorize, stream);
-    case DType::kF16: return FloatBinary<__half>(op, index, ptrs, vectorize, stream);
-    case DType::kI32: return int_op ? IntBinary<int32_t>(op, index, ptrs, vectorize, stream) : cudaErrorNotSupported;
-    case DType::kI64: return int_op ? IntBinary<int64_t>(op, index, ptrs, vectorize, stream) : cudaErrorNotSupported;
-    default: return cudaErrorNotSupported;
+    case DType::kF32:
+      return FloatBinary<float>(op, index, ptrs, vectorize, stream);
+    case DType::kF16:
+      return FloatBinary<__half>(op, index, ptrs, vectorize, stream);
+    case DType::kI32:
+      return int_op ? IntBinary<int32_t>(op, index, ptrs, vectorize, stream) : cudaErrorNotSupported;
+    case DType::kI64:
+      return int_op ? IntBinary<int64_t>(op, index, ptrs, vectorize, stream) : cudaErrorNotSupported;
+    default:
+      return cudaErrorNotSupported;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "ir/op_table.h"
+#include "ir/pointwise_lowering.h"
 #include "kernels/elementwise/elementwise_loops.h"
 #include "kernels/elementwise/int_math.h"
 #include "kernels/reference/ref_kernels.h"
@@ -58,25 +59,19 @@ Status IntArithmetic(OpKind op, const TensorView& a, const TensorView& b, const 
   return Status::Errorf("{} is not an arithmetic op", OpName(op));
 }
 
+// Add Sub Mul Div PRelu with the formula of their Pointwise opcode (ir/pointwise_lowering.h).
 template <DType D>
 Status FloatArithmetic(OpKind op, const TensorView& a, const TensorView& b, const TensorView& out) {
   using C = typename DTypeTraits<D>::Compute;
-  auto apply = [&](auto f) { return ApplySameType<D>(a, b, out, f); };
-  switch (op) {
-    case OpKind::kAdd:
-      return apply([](C x, C y) { return x + y; });
-    case OpKind::kSub:
-      return apply([](C x, C y) { return x - y; });
-    case OpKind::kMul:
-      return apply([](C x, C y) { return x * y; });
-    case OpKind::kDiv:
-      return apply([](C x, C y) { return x / y; });
-    case OpKind::kPRelu:
-      return apply([](C x, C slope) { return x < 0 ? x * slope : x; });
-    default:
-      break;
-  }
-  return Status::Errorf("{} is not an arithmetic op", OpName(op));
+  const PointwiseLowering* row = FindPointwiseLowering(op);
+  if (row == nullptr || row->inputs() != 2) return Status::Errorf("{} is not an arithmetic op", OpName(op));
+  Status status = Status::Ok();
+  VisitPointwiseOp(row->opcode, [&](auto opcode) {
+    constexpr PointwiseOp kOp = decltype(opcode)::value;
+    if constexpr (PointwiseClassOf(kOp) == PointwiseOpClass::kBinary)
+      status = ApplySameType<D>(a, b, out, [](C x, C y) { return EvalPointwise<C>(kOp, x, y, x); });
+  });
+  return status;
 }
 
 // Pow: out has the base's dtype; the exponent may be any numeric dtype. Exponents are read as
@@ -166,7 +161,7 @@ Status FoldInputs(const std::vector<TensorView>& ins, const TensorView& out, Ste
   return Status::Ok();
 }
 
-// Max and Min propagate NaN like numpy.maximum / numpy.minimum.
+// Max and Min propagate NaN like numpy.maximum / numpy.minimum (ir/elementwise_formulas.h).
 template <DType D>
 Status VariadicOfType(OpKind op, const std::vector<TensorView>& ins, const TensorView& out) {
   using C = typename DTypeTraits<D>::Compute;
@@ -180,10 +175,10 @@ Status VariadicOfType(OpKind op, const std::vector<TensorView>& ins, const Tenso
   switch (op) {
     case OpKind::kMax:
       return FoldInputs<D>(
-          ins, out, [](C acc, C x) { return x > acc || x != x ? x : acc; }, same);
+          ins, out, [](C acc, C x) { return formula::Max(acc, x); }, same);
     case OpKind::kMin:
       return FoldInputs<D>(
-          ins, out, [](C acc, C x) { return x < acc || x != x ? x : acc; }, same);
+          ins, out, [](C acc, C x) { return formula::Min(acc, x); }, same);
     case OpKind::kSum:
       return FoldInputs<D>(ins, out, add, same);
     case OpKind::kMean: {
@@ -222,10 +217,7 @@ Status ClipOfType(const RefContext& c) {
   }
   MRT_ASSIGN_OR_RETURN(const C lo, ClipBound<D>(c, 1, lowest));
   MRT_ASSIGN_OR_RETURN(const C hi, ClipBound<D>(c, 2, highest));
-  return ew::MapElements<D>(c.inputs[0], c.outputs[0], [lo, hi](C x) {
-    const C t = x < lo ? lo : x;
-    return t > hi ? hi : t;
-  });
+  return ew::MapElements<D>(c.inputs[0], c.outputs[0], [lo, hi](C x) { return formula::Clip(x, lo, hi); });
 }
 
 // out = cond ? x : y, copied as raw elements of T (every dtype of the same size is alike here).

@@ -12,6 +12,7 @@
 
 #include "ir/dtype.h"
 #include "ir/op_kind.h"
+#include "ir/pointwise_formulas.h"
 #include "kernels/gpu/broadcast_indexer.cuh"
 
 namespace mrt::gpu {
@@ -26,10 +27,13 @@ inline int ElementwiseVectorWidth(DType a, DType b, DType out) {
   return widest == 0 ? 1 : static_cast<int>(16 / widest);
 }
 
-// Unary float ops (f32, f16): Relu ... Cos, and the parametric activations with their attributes
-// as `alpha` and `beta` (beta is HardSigmoid's beta and Selu's gamma). Not on bool.
-cudaError_t LaunchUnary(OpKind op, DType dtype, float alpha, float beta, const EwIndex& index, const MapPointers& ptrs,
-                        bool vectorize, cudaStream_t stream);
+// Unary float ops (f32, f16): y = EvalPointwise(opcode, x, b, c) for an opcode of class kUnary
+// or kParametric (the op's opcode and parameters come from ir/pointwise_lowering.h);
+// cudaErrorInvalidValue for any other opcode.
+cudaError_t LaunchUnary(PointwiseOp opcode, DType dtype, float b, float c, const EwIndex& index,
+                        const MapPointers& ptrs, bool vectorize, cudaStream_t stream);
+// Not (bool).
+cudaError_t LaunchNot(const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream);
 // Clip (f32, f16): ptrs.in[1] / ptrs.in[2] are the one-element lo / hi bounds on the device,
 // or null when absent; `index` describes input 0 only.
 cudaError_t LaunchClip(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream);
@@ -47,8 +51,7 @@ cudaError_t LaunchWhere(DType dtype, const EwIndex& index, const MapPointers& pt
 cudaError_t LaunchCast(DType from, DType to, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
                        cudaStream_t stream);
 // A copy of x (Sum, Mean, Max, Min of a single input), any dtype of 1, 2, 4 or 8 bytes.
-cudaError_t LaunchCopy(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
-                       cudaStream_t stream);
+cudaError_t LaunchCopy(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream);
 
 // ---- Max Min Sum Mean over three or more inputs: a fold, kMaxFoldInputs inputs per pass ----
 inline constexpr int kMaxFoldInputs = 16;

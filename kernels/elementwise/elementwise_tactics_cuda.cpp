@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ir/op_table.h"
+#include "ir/pointwise_lowering.h"
 #include "kernels/elementwise/elementwise_launch.h"
 #include "kernels/gpu/cuda_check.h"
 #include "kernels/gpu/providers.h"
@@ -63,7 +64,10 @@ std::optional<BroadcastIndex<kMaxInputs>> MakeIndex(const std::vector<int64_t>& 
 class MapTactic final : public Tactic {
  public:
   MapTactic(std::string name, const EwIndex& index, bool vectorize, MapLaunchFn launch, PackFn pack)
-      : name_(std::move(name)), index_(index), vectorize_(vectorize), launch_(std::move(launch)),
+      : name_(std::move(name)),
+        index_(index),
+        vectorize_(vectorize),
+        launch_(std::move(launch)),
         pack_(std::move(pack)) {}
 
   std::string name() const override { return name_; }
@@ -114,54 +118,39 @@ bool AllOfType(const NodeDesc& desc, DType dtype) {
 
 // ---- unary ops and Clip ----
 
-bool IsFloatUnary(OpKind op) {
-  switch (op) {
-    case OpKind::kRelu: case OpKind::kSigmoid: case OpKind::kTanh: case OpKind::kErf: case OpKind::kSoftplus:
-    case OpKind::kSoftsign: case OpKind::kMish: case OpKind::kHardSwish: case OpKind::kExp: case OpKind::kLog:
-    case OpKind::kSqrt: case OpKind::kNeg: case OpKind::kAbs: case OpKind::kReciprocal: case OpKind::kFloor:
-    case OpKind::kCeil: case OpKind::kRound: case OpKind::kSign: case OpKind::kSin: case OpKind::kCos:
-    case OpKind::kLeakyRelu: case OpKind::kElu: case OpKind::kCelu: case OpKind::kThresholdedRelu:
-    case OpKind::kHardSigmoid: case OpKind::kSelu:
-      return true;
-    default:
-      return false;
-  }
+// The row of a one-input float op (Relu ... Cos and the parametric activations), or nullptr.
+const PointwiseLowering* FloatUnaryRow(OpKind op) {
+  const PointwiseLowering* row = FindPointwiseLowering(op);
+  return row != nullptr && row->inputs() == 1 ? row : nullptr;
 }
 
-// The attributes of a parametric activation as (alpha, beta), with the reference's defaults;
-// nullopt where the reference refuses the node (Celu with alpha 0).
-std::optional<std::pair<float, float>> ActivationParams(const NodeDesc& desc) {
-  const Attributes& a = desc.attrs();
-  switch (desc.op()) {
-    case OpKind::kLeakyRelu: return std::pair{a.GetFloat("alpha", 0.01f), 0.f};
-    case OpKind::kElu:
-    case OpKind::kThresholdedRelu: return std::pair{a.GetFloat("alpha", 1.0f), 0.f};
-    case OpKind::kCelu: {
-      const float alpha = a.GetFloat("alpha", 1.0f);
-      if (alpha == 0) return std::nullopt;
-      return std::pair{alpha, 0.f};
-    }
-    case OpKind::kHardSigmoid: return std::pair{a.GetFloat("alpha", 0.2f), a.GetFloat("beta", 0.5f)};
-    case OpKind::kSelu:
-      return std::pair{a.GetFloat("alpha", 1.67326319217681884765625f), a.GetFloat("gamma", 1.05070102214813232421875f)};
-    default: return std::pair{0.f, 0.f};
+// The kernel of a unary op: the opcode's formula with the node's parameters (ONNX defaults and
+// the reference's refusals, such as Celu with alpha 0, from ir/pointwise_lowering.h), or Not.
+std::optional<MapLaunchFn> UnaryLauncher(const NodeDesc& desc, DType dtype) {
+  if (desc.op() == OpKind::kNot) {
+    if (dtype != DType::kBool) return std::nullopt;
+    return MapLaunchFn(
+        [](const EwIndex& ix, const MapPointers& p, bool vec, cudaStream_t s) { return LaunchNot(ix, p, vec, s); });
   }
+  const PointwiseLowering* row = FloatUnaryRow(desc.op());
+  if (row == nullptr || !IsF32OrF16(dtype)) return std::nullopt;
+  const FormulaParams params = ReadFormulaParams(*row, desc.attrs());
+  if (!CheckFormulaParams(*row, params).ok()) return std::nullopt;
+  const PointwiseOp opcode = row->opcode;
+  return MapLaunchFn([opcode, dtype, params](const EwIndex& ix, const MapPointers& p, bool vec, cudaStream_t s) {
+    return LaunchUnary(opcode, dtype, params.b, params.c, ix, p, vec, s);
+  });
 }
 
 void AppendUnary(const NodeDesc& desc, TacticList& out) {
   const OpKind op = desc.op();
   const DType dtype = desc.inputs[0].dtype;
-  const bool ok_type = op == OpKind::kNot ? dtype == DType::kBool : IsF32OrF16(dtype);
-  if (desc.inputs.size() != 1 || !ok_type || desc.outputs[0].dtype != dtype) return;
-  const auto params = ActivationParams(desc);
+  if (desc.inputs.size() != 1 || desc.outputs[0].dtype != dtype) return;
+  const std::optional<MapLaunchFn> launch = UnaryLauncher(desc, dtype);
   const auto index = MakeIndex<3>(desc.outputs[0].sizes, {&desc.inputs[0]});
-  if (!params || !index) return;
-  const auto [alpha, beta] = *params;
-  MapLaunchFn launch = [op, dtype, alpha, beta](const EwIndex& ix, const MapPointers& p, bool vec, cudaStream_t s) {
-    return LaunchUnary(op, dtype, alpha, beta, ix, p, vec, s);
-  };
-  AppendMapVariants(SnakeName(op) + "_" + TypeTag(dtype), *index, ElementwiseVectorWidth(dtype, DType::kUndefined, dtype),
-                    launch, out);
+  if (!launch || !index) return;
+  AppendMapVariants(SnakeName(op) + "_" + TypeTag(dtype), *index,
+                    ElementwiseVectorWidth(dtype, DType::kUndefined, dtype), *launch, out);
 }
 
 void AppendClip(const NodeDesc& desc, TacticList& out) {
@@ -267,7 +256,11 @@ void AppendCast(const NodeDesc& desc, TacticList& out) {
 class FoldTactic final : public Tactic {
  public:
   FoldTactic(std::string name, OpKind op, DType dtype, bool vectorize, std::vector<FoldIndex> passes, int64_t numel)
-      : name_(std::move(name)), op_(op), dtype_(dtype), vectorize_(vectorize), passes_(std::move(passes)),
+      : name_(std::move(name)),
+        op_(op),
+        dtype_(dtype),
+        vectorize_(vectorize),
+        passes_(std::move(passes)),
         numel_(numel) {}
 
   std::string name() const override { return name_; }
@@ -340,18 +333,36 @@ void AppendVariadic(const NodeDesc& desc, TacticList& out) {
 void AppendElementwiseTactics(const NodeDesc& desc, TacticList& out) {
   if (desc.outputs.size() != 1 || !desc.outputs[0].present() || desc.inputs.empty() || !desc.has_input(0)) return;
   const OpKind op = desc.op();
-  if (IsFloatUnary(op) || op == OpKind::kNot) return AppendUnary(desc, out);
+  if (FloatUnaryRow(op) != nullptr || op == OpKind::kNot) return AppendUnary(desc, out);
   switch (op) {
-    case OpKind::kClip: return AppendClip(desc, out);
-    case OpKind::kPRelu: case OpKind::kPow: case OpKind::kAdd: case OpKind::kSub: case OpKind::kMul:
-    case OpKind::kDiv: case OpKind::kEqual: case OpKind::kLess: case OpKind::kGreater: case OpKind::kLessOrEqual:
-    case OpKind::kGreaterOrEqual: case OpKind::kAnd: case OpKind::kOr: case OpKind::kXor:
+    case OpKind::kClip:
+      return AppendClip(desc, out);
+    case OpKind::kPRelu:
+    case OpKind::kPow:
+    case OpKind::kAdd:
+    case OpKind::kSub:
+    case OpKind::kMul:
+    case OpKind::kDiv:
+    case OpKind::kEqual:
+    case OpKind::kLess:
+    case OpKind::kGreater:
+    case OpKind::kLessOrEqual:
+    case OpKind::kGreaterOrEqual:
+    case OpKind::kAnd:
+    case OpKind::kOr:
+    case OpKind::kXor:
       return AppendBinary(desc, out);
-    case OpKind::kMax: case OpKind::kMin: case OpKind::kSum: case OpKind::kMean:
+    case OpKind::kMax:
+    case OpKind::kMin:
+    case OpKind::kSum:
+    case OpKind::kMean:
       return AppendVariadic(desc, out);
-    case OpKind::kWhere: return AppendWhere(desc, out);
-    case OpKind::kCast: return AppendCast(desc, out);
-    default: return;
+    case OpKind::kWhere:
+      return AppendWhere(desc, out);
+    case OpKind::kCast:
+      return AppendCast(desc, out);
+    default:
+      return;
   }
 }
 

@@ -1,8 +1,9 @@
 // CUDA kernels of the unary elementwise ops: y[i] = f(x[i]) for f32 and f16 (computed in float,
-// stored in the tensor's dtype), Not on bool, and Clip. The formulas are the templates of
-// ir/pointwise_formulas.h, the ones the reference kernels (unary_ref.cpp) and the Pointwise
-// interpreter use, instantiated per op so each kernel is straight-line code. One map kernel per
-// op and dtype (kernels/gpu/broadcast_indexer.cuh), 16-byte loads/stores when aligned.
+// stored in the tensor's dtype), Not on bool, and Clip. The formulas are those of the ops'
+// Pointwise opcodes (EvalPointwise, ir/pointwise_formulas.h), the ones the reference kernels
+// (unary_ref.cpp) and the Pointwise interpreter use, instantiated per opcode (VisitPointwiseOp) so
+// each kernel is straight-line code. One map kernel per opcode and dtype
+// (kernels/gpu/broadcast_indexer.cuh), 16-byte loads/stores when aligned.
 #include <type_traits>
 
 #include "ir/pointwise_formulas.h"
@@ -15,19 +16,13 @@ namespace {
 
 // kernels
 
+// f(x, b, c): b and c are the parameters of a parametric activation (unused by a unary opcode).
 template <typename T, PointwiseOp kOp>
 struct UnaryFn : MapSignature<T, T, T, 1> {
   static constexpr bool kFlatOnly = true;
-  __device__ __forceinline__ T operator()(T x) const { return FromFloat<T>(EvalPointwiseUnary<float>(kOp, ToFloat(x))); }
-};
-
-// Parametric activations: f(x, alpha = b, beta/gamma = c), the operand order of the formulas.
-template <typename T, PointwiseOp kOp>
-struct ParametricFn : MapSignature<T, T, T, 1> {
-  static constexpr bool kFlatOnly = true;
   float b = 0, c = 0;
   __device__ __forceinline__ T operator()(T x) const {
-    return FromFloat<T>(EvalPointwiseBinary<float>(kOp, ToFloat(x), b, c));
+    return FromFloat<T>(EvalPointwise<float>(kOp, ToFloat(x), b, c));
   }
 };
 
@@ -45,7 +40,7 @@ struct ClipFn : MapSignature<T, T, T, 1> {
   __device__ __forceinline__ T operator()(T x) const {
     const float l = lo != nullptr ? ToFloat(*lo) : -INFINITY;
     const float h = hi != nullptr ? ToFloat(*hi) : INFINITY;
-    return FromFloat<T>(EvalPointwiseBinary<float>(PointwiseOp::kClip, ToFloat(x), l, h));
+    return FromFloat<T>(formula::Clip(ToFloat(x), l, h));
   }
 };
 
@@ -60,24 +55,20 @@ struct CopyFn : MapSignature<T, T, T, 1> {
 template <typename Fn>
 cudaError_t DispatchFloat(DType dtype, Fn&& fn) {
   switch (dtype) {
-    case DType::kF32: return fn(float{});
-    case DType::kF16: return fn(__half{});
-    default: return cudaErrorNotSupported;
+    case DType::kF32:
+      return fn(float{});
+    case DType::kF16:
+      return fn(__half{});
+    default:
+      return cudaErrorNotSupported;
   }
 }
 
 template <PointwiseOp kOp>
-cudaError_t RunUnary(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream) {
+cudaError_t RunUnary(DType dtype, float b, float c, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
+                     cudaStream_t stream) {
   return DispatchFloat(dtype, [&](auto tag) {
-    return LaunchBroadcastMap(UnaryFn<decltype(tag), kOp>{}, ptrs, index, vectorize, stream);
-  });
-}
-
-template <PointwiseOp kOp>
-cudaError_t RunParametric(DType dtype, float b, float c, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
-                          cudaStream_t stream) {
-  return DispatchFloat(dtype, [&](auto tag) {
-    ParametricFn<decltype(tag), kOp> f;
+    UnaryFn<decltype(tag), kOp> f;
     f.b = b;
     f.c = c;
     return LaunchBroadcastMap(f, ptrs, index, vectorize, stream);
@@ -86,48 +77,24 @@ cudaError_t RunParametric(DType dtype, float b, float c, const EwIndex& index, c
 
 }  // namespace
 
-cudaError_t LaunchUnary(OpKind op, DType dtype, float alpha, float beta, const EwIndex& index, const MapPointers& ptrs,
-                        bool vectorize, cudaStream_t stream) {
-  using P = PointwiseOp;
-  auto run = [&](auto op_tag) { return RunUnary<decltype(op_tag)::value>(dtype, index, ptrs, vectorize, stream); };
-  auto param = [&](auto op_tag, float b, float c) {
-    return RunParametric<decltype(op_tag)::value>(dtype, b, c, index, ptrs, vectorize, stream);
-  };
-  switch (op) {
-    case OpKind::kRelu: return run(std::integral_constant<P, P::kRelu>{});
-    case OpKind::kSigmoid: return run(std::integral_constant<P, P::kSigmoid>{});
-    case OpKind::kTanh: return run(std::integral_constant<P, P::kTanh>{});
-    case OpKind::kErf: return run(std::integral_constant<P, P::kErf>{});
-    case OpKind::kSoftplus: return run(std::integral_constant<P, P::kSoftplus>{});
-    case OpKind::kSoftsign: return run(std::integral_constant<P, P::kSoftsign>{});
-    case OpKind::kMish: return run(std::integral_constant<P, P::kMish>{});
-    case OpKind::kHardSwish: return run(std::integral_constant<P, P::kHardSwish>{});
-    case OpKind::kExp: return run(std::integral_constant<P, P::kExp>{});
-    case OpKind::kLog: return run(std::integral_constant<P, P::kLog>{});
-    case OpKind::kSqrt: return run(std::integral_constant<P, P::kSqrt>{});
-    case OpKind::kNeg: return run(std::integral_constant<P, P::kNeg>{});
-    case OpKind::kAbs: return run(std::integral_constant<P, P::kAbs>{});
-    case OpKind::kReciprocal: return run(std::integral_constant<P, P::kReciprocal>{});
-    case OpKind::kFloor: return run(std::integral_constant<P, P::kFloor>{});
-    case OpKind::kCeil: return run(std::integral_constant<P, P::kCeil>{});
-    case OpKind::kRound: return run(std::integral_constant<P, P::kRound>{});
-    case OpKind::kSign: return run(std::integral_constant<P, P::kSign>{});
-    case OpKind::kSin: return run(std::integral_constant<P, P::kSin>{});
-    case OpKind::kCos: return run(std::integral_constant<P, P::kCos>{});
-    case OpKind::kLeakyRelu: return param(std::integral_constant<P, P::kLeakyRelu>{}, alpha, 0.f);
-    case OpKind::kElu: return param(std::integral_constant<P, P::kElu>{}, alpha, 0.f);
-    case OpKind::kCelu: return param(std::integral_constant<P, P::kCelu>{}, alpha, 0.f);
-    case OpKind::kThresholdedRelu: return param(std::integral_constant<P, P::kThresholdedRelu>{}, alpha, 0.f);
-    case OpKind::kHardSigmoid: return param(std::integral_constant<P, P::kHardSigmoid>{}, alpha, beta);
-    case OpKind::kSelu: return param(std::integral_constant<P, P::kSelu>{}, alpha, beta);
-    case OpKind::kNot:
-      if (dtype != DType::kBool) return cudaErrorNotSupported;
-      return LaunchBroadcastMap(NotFn{}, ptrs, index, vectorize, stream);
-    default: return cudaErrorNotSupported;
-  }
+cudaError_t LaunchUnary(PointwiseOp opcode, DType dtype, float b, float c, const EwIndex& index,
+                        const MapPointers& ptrs, bool vectorize, cudaStream_t stream) {
+  cudaError_t status = cudaErrorInvalidValue;  // an unknown opcode or one that is not unary
+  VisitPointwiseOp(opcode, [&](auto op) {
+    constexpr PointwiseOp kOp = decltype(op)::value;
+    constexpr PointwiseOpClass kClass = PointwiseClassOf(kOp);
+    if constexpr (kClass == PointwiseOpClass::kUnary || kClass == PointwiseOpClass::kParametric)
+      status = RunUnary<kOp>(dtype, b, c, index, ptrs, vectorize, stream);
+  });
+  return status;
 }
 
-cudaError_t LaunchClip(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream) {
+cudaError_t LaunchNot(const EwIndex& index, const MapPointers& ptrs, bool vectorize, cudaStream_t stream) {
+  return LaunchBroadcastMap(NotFn{}, ptrs, index, vectorize, stream);
+}
+
+cudaError_t LaunchClip(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
+                       cudaStream_t stream) {
   return DispatchFloat(dtype, [&](auto tag) {
     using T = decltype(tag);
     ClipFn<T> f;
@@ -140,11 +107,16 @@ cudaError_t LaunchClip(DType dtype, const EwIndex& index, const MapPointers& ptr
 cudaError_t LaunchCopy(DType dtype, const EwIndex& index, const MapPointers& ptrs, bool vectorize,
                        cudaStream_t stream) {
   switch (DTypeSize(dtype)) {
-    case 1: return LaunchBroadcastMap(CopyFn<uint8_t>{}, ptrs, index, vectorize, stream);
-    case 2: return LaunchBroadcastMap(CopyFn<uint16_t>{}, ptrs, index, vectorize, stream);
-    case 4: return LaunchBroadcastMap(CopyFn<uint32_t>{}, ptrs, index, vectorize, stream);
-    case 8: return LaunchBroadcastMap(CopyFn<uint64_t>{}, ptrs, index, vectorize, stream);
-    default: return cudaErrorNotSupported;
+    case 1:
+      return LaunchBroadcastMap(CopyFn<uint8_t>{}, ptrs, index, vectorize, stream);
+    case 2:
+      return LaunchBroadcastMap(CopyFn<uint16_t>{}, ptrs, index, vectorize, stream);
+    case 4:
+      return LaunchBroadcastMap(CopyFn<uint32_t>{}, ptrs, index, vectorize, stream);
+    case 8:
+      return LaunchBroadcastMap(CopyFn<uint64_t>{}, ptrs, index, vectorize, stream);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 

@@ -2,12 +2,14 @@
 // inputs are plain maps: unary.cu's copy and binary.cu). Like the reference (FoldInputs in
 // binary_ref.cpp) it folds left to right in the compute type and rounds once:
 //   acc = x0; acc = step(acc, x_k) for k = 1 .. n-1; y = finish(acc)
-// with step max / min (NaN propagates) / add (integers wrap), and finish acc / n for Mean.
+// with step formula::Max / formula::Min (ir/elementwise_formulas.h: NaN propagates) / add
+// (integers wrap), and finish acc / n for Mean.
 // A pass reads up to kMaxFoldInputs inputs through one broadcast index; more inputs take more
 // passes that carry the accumulator through the workspace (acc_in / acc_out), so the result is
 // the same fold, still rounded once.
 #include <type_traits>
 
+#include "ir/elementwise_formulas.h"
 #include "kernels/elementwise/elementwise_launch.h"
 #include "kernels/gpu/broadcast_indexer.cuh"
 
@@ -22,9 +24,9 @@ enum class Step { kMax, kMin, kSum };
 template <Step kStep, typename C>
 __device__ __forceinline__ C Apply(C acc, C x) {
   if constexpr (kStep == Step::kMax) {
-    return x > acc || x != x ? x : acc;
+    return formula::Max(acc, x);
   } else if constexpr (kStep == Step::kMin) {
-    return x < acc || x != x ? x : acc;
+    return formula::Min(acc, x);
   } else if constexpr (std::is_same_v<C, int64_t>) {
     return static_cast<int64_t>(static_cast<uint64_t>(acc) + static_cast<uint64_t>(x));
   } else {
@@ -70,7 +72,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) FoldKernel(FoldPass pass, Fo
     } else {
       T y[kVec];
 #pragma unroll
-      for (int j = 0; j < kVec; ++j) y[j] = Narrow<T>(pass.divisor > 0 ? acc[j] / static_cast<C>(pass.divisor) : acc[j]);
+      for (int j = 0; j < kVec; ++j)
+        y[j] = Narrow<T>(pass.divisor > 0 ? acc[j] / static_cast<C>(pass.divisor) : acc[j]);
       StoreChunk<kVec>(static_cast<T*>(pass.out), first, count, y);
     }
   }
@@ -105,11 +108,15 @@ cudaError_t RunFold(const FoldIndex& index, const FoldPass& pass, bool vectorize
 template <typename T>
 cudaError_t FoldOfType(OpKind op, const FoldIndex& index, const FoldPass& pass, bool vectorize, cudaStream_t s) {
   switch (op) {
-    case OpKind::kMax: return RunFold<T, Step::kMax>(index, pass, vectorize, s);
-    case OpKind::kMin: return RunFold<T, Step::kMin>(index, pass, vectorize, s);
+    case OpKind::kMax:
+      return RunFold<T, Step::kMax>(index, pass, vectorize, s);
+    case OpKind::kMin:
+      return RunFold<T, Step::kMin>(index, pass, vectorize, s);
     case OpKind::kSum:
-    case OpKind::kMean: return RunFold<T, Step::kSum>(index, pass, vectorize, s);
-    default: return cudaErrorNotSupported;
+    case OpKind::kMean:
+      return RunFold<T, Step::kSum>(index, pass, vectorize, s);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 
@@ -118,11 +125,16 @@ cudaError_t FoldOfType(OpKind op, const FoldIndex& index, const FoldPass& pass, 
 cudaError_t LaunchFold(OpKind op, DType dtype, const FoldIndex& index, const FoldPass& pass, bool vectorize,
                        cudaStream_t stream) {
   switch (dtype) {
-    case DType::kF32: return FoldOfType<float>(op, index, pass, vectorize, stream);
-    case DType::kF16: return FoldOfType<__half>(op, index, pass, vectorize, stream);
-    case DType::kI32: return FoldOfType<int32_t>(op, index, pass, vectorize, stream);
-    case DType::kI64: return FoldOfType<int64_t>(op, index, pass, vectorize, stream);
-    default: return cudaErrorNotSupported;
+    case DType::kF32:
+      return FoldOfType<float>(op, index, pass, vectorize, stream);
+    case DType::kF16:
+      return FoldOfType<__half>(op, index, pass, vectorize, stream);
+    case DType::kI32:
+      return FoldOfType<int32_t>(op, index, pass, vectorize, stream);
+    case DType::kI64:
+      return FoldOfType<int64_t>(op, index, pass, vectorize, stream);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 

@@ -81,18 +81,12 @@ __device__ __forceinline__ void Fetch(const PwOperand& o, const float (&acc)[kVe
   }
 }
 
-// Register operands of each computing opcode (PointwiseOperandCount, at compile time).
-constexpr int OperandCount(PointwiseOp op) {
-  if (op >= PointwiseOp::kRelu && op <= PointwiseOp::kCos) return 1;
-  if (op == PointwiseOp::kHardSigmoid || op == PointwiseOp::kSelu || op == PointwiseOp::kClip) return 3;
-  return 2;
-}
-
-// acc = op(operands) over the chunk; only the operands the opcode reads are fetched.
+// acc = op(operands) over the chunk; only the operands the opcode reads are fetched (the operand
+// count comes from the opcode table, ir/pointwise_formulas.h).
 template <PointwiseOp kOp, int kVec>
 __device__ __forceinline__ void RunOp(const PwInstr& in, float (&acc)[kVec], const float* smem,
                                       const float* constants) {
-  constexpr int kOperands = OperandCount(kOp);
+  constexpr int kOperands = PointwiseOperandCount(kOp);
   float a[kVec], b[kVec], c[kVec];
   Fetch<kVec>(in.a, acc, smem, constants, a);
   if constexpr (kOperands > 1) Fetch<kVec>(in.b, acc, smem, constants, b);
@@ -102,29 +96,20 @@ __device__ __forceinline__ void RunOp(const PwInstr& in, float (&acc)[kVec], con
     acc[j] = EvalPointwise<float>(kOp, a[j], kOperands > 1 ? b[j] : a[j], kOperands > 2 ? c[j] : a[j]);
 }
 
-// One computing instruction; the switch is uniform across the grid.
+// One computing instruction; the switch (one case per row of the opcode table) is uniform across
+// the grid. The loads never get here (the kernel decodes them), and LaunchPointwise refuses a
+// program with an opcode outside the table, so both traps are unreachable.
 template <int kVec>
 __device__ __forceinline__ void Execute(const PwInstr& in, float (&acc)[kVec], const float* smem,
                                         const float* constants) {
-#define MRT_POINTWISE_CASE(name)                                  \
-  case PointwiseOp::name:                                         \
-    RunOp<PointwiseOp::name, kVec>(in, acc, smem, constants);     \
-    return;
-  switch (static_cast<PointwiseOp>(in.op)) {
-    MRT_POINTWISE_CASE(kRelu) MRT_POINTWISE_CASE(kSigmoid) MRT_POINTWISE_CASE(kTanh) MRT_POINTWISE_CASE(kErf)
-    MRT_POINTWISE_CASE(kSoftplus) MRT_POINTWISE_CASE(kSoftsign) MRT_POINTWISE_CASE(kMish)
-    MRT_POINTWISE_CASE(kHardSwish) MRT_POINTWISE_CASE(kExp) MRT_POINTWISE_CASE(kLog) MRT_POINTWISE_CASE(kSqrt)
-    MRT_POINTWISE_CASE(kNeg) MRT_POINTWISE_CASE(kAbs) MRT_POINTWISE_CASE(kReciprocal) MRT_POINTWISE_CASE(kFloor)
-    MRT_POINTWISE_CASE(kCeil) MRT_POINTWISE_CASE(kRound) MRT_POINTWISE_CASE(kSign) MRT_POINTWISE_CASE(kSin)
-    MRT_POINTWISE_CASE(kCos) MRT_POINTWISE_CASE(kLeakyRelu) MRT_POINTWISE_CASE(kElu) MRT_POINTWISE_CASE(kCelu)
-    MRT_POINTWISE_CASE(kThresholdedRelu) MRT_POINTWISE_CASE(kHardSigmoid) MRT_POINTWISE_CASE(kSelu)
-    MRT_POINTWISE_CASE(kAdd) MRT_POINTWISE_CASE(kSub) MRT_POINTWISE_CASE(kMul) MRT_POINTWISE_CASE(kDiv)
-    MRT_POINTWISE_CASE(kPow) MRT_POINTWISE_CASE(kMax) MRT_POINTWISE_CASE(kMin) MRT_POINTWISE_CASE(kPRelu)
-    MRT_POINTWISE_CASE(kClip)
-    default:
-      return;  // the lowering emits no other opcode here
-  }
-#undef MRT_POINTWISE_CASE
+  const bool known = VisitPointwiseOp(static_cast<PointwiseOp>(in.op), [&](auto opcode) {
+    constexpr PointwiseOp kOp = decltype(opcode)::value;
+    if constexpr (PointwiseClassOf(kOp) == PointwiseOpClass::kLoad)
+      __trap();
+    else
+      RunOp<kOp, kVec>(in, acc, smem, constants);
+  });
+  if (!known) __trap();
 }
 
 template <typename T, int kVec>
@@ -191,10 +176,14 @@ template <typename T>
 cudaError_t RunPointwise(const PointwiseParams& params, int chunk, cudaStream_t stream) {
   if (!CanRunChunks(params, chunk, static_cast<int>(sizeof(T)))) chunk = 1;
   switch (chunk) {
-    case 8: return LaunchChunks<T, 8>(params, stream);
-    case 4: return LaunchChunks<T, 4>(params, stream);
-    case 2: return LaunchChunks<T, 2>(params, stream);
-    default: return LaunchChunks<T, 1>(params, stream);
+    case 8:
+      return LaunchChunks<T, 8>(params, stream);
+    case 4:
+      return LaunchChunks<T, 4>(params, stream);
+    case 2:
+      return LaunchChunks<T, 2>(params, stream);
+    default:
+      return LaunchChunks<T, 1>(params, stream);
   }
 }
 
@@ -206,12 +195,18 @@ cudaError_t LaunchPointwise(DType dtype, const PointwiseKernelProgram& program, 
   if (program.num_instrs <= 0 || program.num_instrs > kPointwiseMaxInstrs || program.num_slots < 0 ||
       program.num_slots > kPointwiseMaxSlots)
     return cudaErrorInvalidValue;
+  for (int i = 0; i < program.num_instrs; ++i)  // the kernel traps on an opcode outside the table
+    if (program.code[i].op >= kNumPointwiseOps) return cudaErrorInvalidValue;
   const PointwiseParams params{program, index, ptrs};
   switch (dtype) {
-    case DType::kF32: return RunPointwise<float>(params, chunk, stream);
-    case DType::kF16: return RunPointwise<__half>(params, chunk, stream);
-    case DType::kBF16: return RunPointwise<__nv_bfloat16>(params, chunk, stream);
-    default: return cudaErrorNotSupported;
+    case DType::kF32:
+      return RunPointwise<float>(params, chunk, stream);
+    case DType::kF16:
+      return RunPointwise<__half>(params, chunk, stream);
+    case DType::kBF16:
+      return RunPointwise<__nv_bfloat16>(params, chunk, stream);
+    default:
+      return cudaErrorNotSupported;
   }
 }
 
