@@ -127,6 +127,11 @@ constexpr AttrSpec kMaxPoolSpec[] = {Str("auto_pad", "NOTSET"),       Int("ceil_
 constexpr AttrSpec kAveragePoolSpec[] = {Str("auto_pad", "NOTSET"),   Int("ceil_mode", 0),
                                          Int("count_include_pad", 0), Required("kernel_shape", A::kInts),
                                          Optional("pads", A::kInts),  Optional("strides", A::kInts)};
+// AveragePool-19 added dilations (MaxPool has had them since opset 10).
+constexpr AttrSpec kAveragePool19Spec[] = {Str("auto_pad", "NOTSET"),          Int("ceil_mode", 0),
+                                           Int("count_include_pad", 0),        Optional("dilations", A::kInts),
+                                           Required("kernel_shape", A::kInts), Optional("pads", A::kInts),
+                                           Optional("strides", A::kInts)};
 
 Status ImportPool(ImportContext& ctx, const onnx::NodeProto& node, OpKind op, std::span<const AttrSpec> spec,
                   std::span<const WindowList> lists) {
@@ -144,6 +149,8 @@ Status ImportMaxPool(ImportContext& ctx, const onnx::NodeProto& node) {
 
 Status ImportAveragePool(ImportContext& ctx, const onnx::NodeProto& node) {
   static constexpr WindowList kLists[] = {kKernelShape, kStrides, kPads};
+  static constexpr WindowList kLists19[] = {kKernelShape, kStrides, kDilations, kPads};
+  if (ctx.opset() >= 19) return ImportPool(ctx, node, OpKind::kAveragePool, kAveragePool19Spec, kLists19);
   return ImportPool(ctx, node, OpKind::kAveragePool, kAveragePoolSpec, kLists);
 }
 

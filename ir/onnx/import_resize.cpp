@@ -3,8 +3,10 @@
 //   x_in = x_out / scale ("asymmetric" coordinates) and, for nearest, take floor(x_in): they
 //   become Resize with roi absent, coordinate_transformation_mode "asymmetric" and nearest_mode
 //   "floor" (what ONNX's own Resize 10->11 version converter writes).
-// - Resize-11..18 pass through with the spec's defaults; an empty-name input or an empty (0-element)
+// - Resize-11..21 pass through with the spec's defaults; an empty-name input or an empty (0-element)
 //   roi/scales/sizes initializer counts as absent (kNoValue), as exporters use both spellings.
+//   Resize-18 added antialias, axes and keep_aspect_ratio_policy, Resize-19 the coordinate mode
+//   half_pixel_symmetric; opsets 20 and 21 left Resize alone.
 #include "ir/onnx/op_importers.h"
 #include "ir/printable.h"
 
@@ -77,11 +79,18 @@ bool IsEmptyWeight(ImportContext& ctx, ValueId v) {
   return w && w->numel() == 0;
 }
 
-Status CheckResizeStrings(const Attributes& a) {
+// Resize-19 added coordinate_transformation_mode 'half_pixel_symmetric'.
+Status CheckResizeStrings(const Attributes& a, int64_t opset) {
   MRT_RETURN_IF_ERROR(CheckOneOf(a, "mode", {"nearest", "linear", "cubic"}));
-  MRT_RETURN_IF_ERROR(CheckOneOf(a, "coordinate_transformation_mode",
-                                 {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                                  "tf_half_pixel_for_nn", "tf_crop_and_resize"}));
+  if (opset >= 19) {
+    MRT_RETURN_IF_ERROR(CheckOneOf(a, "coordinate_transformation_mode",
+                                   {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
+                                    "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"}));
+  } else {
+    MRT_RETURN_IF_ERROR(CheckOneOf(a, "coordinate_transformation_mode",
+                                   {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                                    "tf_half_pixel_for_nn", "tf_crop_and_resize"}));
+  }
   MRT_RETURN_IF_ERROR(CheckOneOf(a, "nearest_mode", {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}));
   return CheckOneOf(a, "keep_aspect_ratio_policy", {"stretch", "not_larger", "not_smaller"});
 }
@@ -89,7 +98,7 @@ Status CheckResizeStrings(const Attributes& a) {
 Status ImportResize(ImportContext& ctx, const onnx::NodeProto& node) {
   if (ctx.opset() < 11) return ImportUpsampleOrResize10(ctx, node, /*scales_is_attribute=*/false);
   MRT_ASSIGN_OR_RETURN(Attributes a, ReadAttributes(node, kResizeSpec));
-  MRT_RETURN_IF_ERROR(CheckResizeStrings(a));
+  MRT_RETURN_IF_ERROR(CheckResizeStrings(a, ctx.opset()));
   std::vector<ValueId> ins = ctx.Inputs(node);
   for (size_t i = 1; i < ins.size(); ++i)
     if (IsEmptyWeight(ctx, ins[i])) ins[i] = kNoValue;

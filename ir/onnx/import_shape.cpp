@@ -1,7 +1,10 @@
-// Shape and data-movement ops, converted to their opset-18 form: attributes that later opsets
-// turned into inputs become i64 weights — Squeeze/Unsqueeze axes (before 13), Split split (before
-// 13), Slice starts/ends/axes (before 10), Pad pads and value (before 11) — and Dropout's ratio
-// (before 12) a f32 scalar. Split without sizes gets num_outputs = its number of outputs.
+// Shape and data-movement ops, converted to their newest (opset-21) form: attributes that later
+// opsets turned into inputs become i64 weights — Squeeze/Unsqueeze axes (before 13), Split split
+// (before 13), Slice starts/ends/axes (before 10), Pad pads and value (before 11) — and Dropout's
+// ratio (before 12) a f32 scalar. Split without sizes gets num_outputs = its number of outputs.
+// Opsets 19-21 changed only type sets here (Identity, Reshape, Shape, Flatten, Squeeze, Unsqueeze,
+// Transpose: float8 / int4 / optional types, which the importer refuses by dtype) and added Pad's
+// mode 'wrap' (19).
 #include <algorithm>
 
 #include "ir/onnx/op_importers.h"
@@ -86,7 +89,12 @@ Status ImportPad(ImportContext& ctx, const onnx::NodeProto& node) {
   const bool old = ctx.opset() < 11;
   MRT_ASSIGN_OR_RETURN(Attributes a, ReadAttributes(node, old ? std::span<const AttrSpec>(kOldSpec)
                                                               : std::span<const AttrSpec>(kNewSpec)));
-  MRT_RETURN_IF_ERROR(CheckOneOf(a, "mode", {"constant", "reflect", "edge"}));
+  // Pad-19 added mode 'wrap'; Pad-18's optional axes (input 3) is already the IR's form.
+  if (ctx.opset() >= 19) {
+    MRT_RETURN_IF_ERROR(CheckOneOf(a, "mode", {"constant", "reflect", "edge", "wrap"}));
+  } else {
+    MRT_RETURN_IF_ERROR(CheckOneOf(a, "mode", {"constant", "reflect", "edge"}));
+  }
   std::vector<ValueId> ins = ctx.Inputs(node);
   if (old) {
     MRT_RETURN_IF_ERROR(CheckInputCount(ins, 1, node, ctx.opset(), "pads and value are attributes there"));

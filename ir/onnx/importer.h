@@ -1,4 +1,4 @@
-// ONNX -> IR. Reads a ModelProto (opsets 7 to 18 of the default domain), turns initializers and
+// ONNX -> IR. Reads a ModelProto (opsets 7 to 21 of the default domain), turns initializers and
 // Constant nodes into weights, reads external data safely (only files inside the model's folder,
 // with bounds checks), converts each op to the IR's canonical (newest-opset) form with the
 // spec's attribute defaults filled in, sorts the graph topologically and infers shapes.

@@ -1,7 +1,7 @@
 // Bytes -> ModelProto with sanity checks. protobuf-lite happily "parses" many byte strings that are
 // not ONNX models (any run of bytes that happens to be valid wire format), so a parse is trusted
 // only when the result looks like a model: an ir_version, a graph, and an opset for the default
-// domain between 7 and 18.
+// domain between 7 and 21.
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@
 namespace mrt::onnx_import {
 
 inline constexpr int64_t kMinOpset = 7;
-inline constexpr int64_t kMaxOpset = 18;
+inline constexpr int64_t kMaxOpset = 21;
 
 // The whole file; errors for a missing, unreadable or empty file (the message has no file prefix).
 Expected<std::string> ReadFileBytes(const std::string& path);

@@ -8,6 +8,7 @@
 // Floats accumulate in double. Integers accumulate exactly in int64 (wrapping), except L2 and
 // LogSumExp, which go through double; Mean of integers truncates toward zero. Max and Min
 // propagate NaN. An empty reduction gives Sum 0, Prod 1, Max -inf, Min +inf, Mean NaN.
+// ReduceMax / ReduceMin also take bool (opset 20): any / all.
 //
 // ArgMax/ArgMin: index (i64) of the first extreme along `axis` (default 0), of the last one when
 // select_last_index = 1; a NaN counts as the extreme (numpy's rule).
@@ -19,6 +20,7 @@
 #include <type_traits>
 
 #include "ir/infer_context.h"
+#include "ir/op_table.h"
 #include "kernels/common/parallel.h"
 #include "kernels/elementwise/dtype_dispatch.h"
 #include "kernels/elementwise/int_math.h"
@@ -210,6 +212,20 @@ Status ArgReduceOfType(const TensorView& in, const TensorView& out, const AxisLa
   return Status::Ok();
 }
 
+// ReduceMax / ReduceMin of bool (opset 20): booleans are the bytes 0 and 1, so Max is "any" and
+// Min "all" when the bytes are reduced as u8; an empty reduction gives u8's lowest / highest,
+// stored back as false / true.
+Status ReduceBool(OpKind op, const TensorView& in, const TensorView& out, const ReduceLayout& layout) {
+  if (op != OpKind::kReduceMax && op != OpKind::kReduceMin)
+    return Status::Errorf("{} of bool is not defined (only ReduceMax and ReduceMin take bool)", OpName(op));
+  const TensorView in_u8{DType::kU8, in.sizes, in.data};
+  const TensorView out_u8{DType::kU8, out.sizes, out.data};
+  MRT_RETURN_IF_ERROR(ReduceOfType<DType::kU8>(op, in_u8, out_u8, layout));
+  uint8_t* y = out_u8.as<uint8_t>();
+  for (int64_t i = 0; i < out.numel(); ++i) y[i] = y[i] != 0;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Reduce(RefContext& c) {
@@ -229,6 +245,7 @@ Status Reduce(RefContext& c) {
   if (layout.num_outputs() != out.numel())
     return Status::Errorf("output shape {} does not hold the {} results", SizesToString(out.sizes),
                           layout.num_outputs());
+  if (in.dtype == DType::kBool) return ReduceBool(c.node.op, in, out, layout);
   return ew::VisitDType<ew::kNumericTypes>(
       in.dtype, [&](auto tag) { return ReduceOfType<decltype(tag)::value>(c.node.op, in, out, layout); });
 }

@@ -2,7 +2,8 @@
 // comment states the math) and the CUDA tactics' host planning (resize_plan_cuda.cpp), so that the
 // GPU reads the very input elements, with the very weights, that the reference reads:
 // coordinate_transformation_mode -> x_original; nearest_mode rounding; linear / cubic (Keys) taps
-// with edge clamping or exclude_outside renormalization; tf_crop_and_resize's outside test.
+// with edge clamping or exclude_outside renormalization; tf_crop_and_resize's outside test; the
+// antialiased (widened) linear / cubic taps, which only the reference uses.
 // Everything is computed in double. Plain C++ (no CUDA), so the CPU-only build uses it too.
 #pragma once
 
@@ -104,6 +105,42 @@ inline std::vector<Tap> InterpolationTaps(const ResizeOptions& o, double x, int6
   for (Tap& t : taps) {
     const bool outside = t.index < 0 || t.index >= in_len;
     if (o.exclude_outside && outside) t.weight = 0;
+    kept += t.weight;
+    t.index = std::clamp<int64_t>(t.index, 0, in_len - 1);
+  }
+  std::vector<Tap> nonzero;
+  for (Tap t : taps) {
+    if (o.exclude_outside && kept != 0) t.weight /= kept;
+    if (t.weight != 0) nonzero.push_back(t);
+  }
+  return nonzero;
+}
+
+// Step 2 for linear and cubic with antialias=1 on an axis that shrinks (scale s < 1): the filter
+// is stretched by 1/s, as in the ONNX reference. With x = base + ratio, ratio in (0, 1] (an
+// integral x counts as the right end of the cell before it), the taps are base + i for
+// i = start .. 1 - start, start = floor(-support / s) + 1 (support 1 for linear, 2 for cubic),
+// each weighted by the kernel at (i - ratio) * s: linear max(0, 1 - |t|), cubic W(t); the weights
+// are normalized to sum 1. Taps outside the input read the edge, or with exclude_outside get weight
+// 0 and the rest are renormalized; taps of weight 0 are dropped.
+inline std::vector<Tap> AntialiasTaps(const ResizeOptions& o, double x, int64_t in_len, double scale) {
+  const bool linear = o.mode == "linear";
+  const double fl = std::floor(x);
+  const double ratio = x == fl ? 1.0 : x - fl;
+  const auto base = static_cast<int64_t>(x - ratio);
+  const auto start = static_cast<int64_t>(std::floor(-(linear ? 1.0 : 2.0) / scale)) + 1;
+  std::vector<Tap> taps;
+  double total = 0;
+  for (int64_t i = start; i <= 1 - start; ++i) {
+    const double t = (static_cast<double>(i) - ratio) * scale;
+    const double w = linear ? std::max(0.0, 1 - std::abs(t)) : CubicWeight(t, o.cubic_a);
+    taps.push_back({base + i, w});
+    total += w;
+  }
+  double kept = 0;
+  for (Tap& t : taps) {
+    t.weight /= total;
+    if (o.exclude_outside && (t.index < 0 || t.index >= in_len)) t.weight = 0;
     kept += t.weight;
     t.index = std::clamp<int64_t>(t.index, 0, in_len - 1);
   }

@@ -18,6 +18,11 @@
 //               W(t) = (a+2)|t|³ - (a+3)|t|² + 1 for |t| <= 1, a|t|³ - 5a|t|² + 8a|t| - 4a for 1 < |t| < 2
 //    Taps outside the input read the edge, or with exclude_outside get weight 0 and the rest
 //    are renormalized to sum 1.
+//    antialias=1 (linear and cubic, on axes with s < 1): the kernel is stretched by 1/s, so an
+//    output averages every input it covers: taps floor(x) + i for i = start .. 1 - start,
+//    start = floor(-support / s) + 1 (support 1 linear, 2 cubic), weights kernel((i - r) * s)
+//    normalized to sum 1, with r in (0, 1] (an integral x has r = 1), as the ONNX reference does
+//    (resize_coordinates.h, AntialiasTaps). Axes with s >= 1 use the plain taps.
 // 3. An output element is the sum over the product of every axis' taps (separable filter).
 //
 // Nearest moves elements bytewise (every dtype); linear and cubic compute in double and store
@@ -65,7 +70,8 @@ double Interpolate(const std::vector<std::vector<std::vector<Tap>>>& taps, const
   return sum;
 }
 
-Status ResizeInterpolate(const RefContext& c, const ResizeOptions& o, const std::vector<AxisGeometry>& axes) {
+Status ResizeInterpolate(const RefContext& c, const ResizeOptions& o, const std::vector<AxisGeometry>& axes,
+                         bool antialias) {
   const TensorView& in = c.inputs[0];
   const TensorView& out = c.outputs[0];
   if (in.dtype == DType::kBool) return Status::Errorf("mode '{}' cannot interpolate bool", o.mode);
@@ -77,7 +83,13 @@ Status ResizeInterpolate(const RefContext& c, const ResizeOptions& o, const std:
     for (int64_t x = 0; x < out.sizes[d]; ++x) {
       const double xo = OriginalCoordinate(o.transform, x, axes[d]);
       std::vector<Tap> t;
-      if (!OutsideCrop(o, xo, axes[d].in_len)) t = InterpolationTaps(o, xo, axes[d].in_len);
+      if (OutsideCrop(o, xo, axes[d].in_len)) {
+        // no taps: extrapolation_value
+      } else if (antialias && axes[d].scale < 1) {
+        t = AntialiasTaps(o, xo, axes[d].in_len, axes[d].scale);
+      } else {
+        t = InterpolationTaps(o, xo, axes[d].in_len);
+      }
       for (Tap& tap : t) tap.index *= strides[d];
       taps[d].push_back(std::move(t));
     }
@@ -121,17 +133,13 @@ Status Resize(RefContext& c) {
     return Status::Errorf("output {}{} does not match the resized {}{}", DTypeName(out.dtype), SizesToString(out.sizes),
                           DTypeName(in.dtype), SizesToString(g.out_sizes));
   std::vector<AxisGeometry> axes;
-  bool downsamples = false;
   for (size_t d = 0; d < in.rank(); ++d) {
     axes.push_back(AxisGeometry{in.sizes[d], g.scales[d], g.roi_start[d], g.roi_end[d]});
-    downsamples |= g.scales[d] < 1;
     if (in.sizes[d] == 0 && out.sizes[d] > 0) return Status::Errorf("cannot resize an empty axis {}", d);
   }
   if (out.numel() == 0) return Status::Ok();
-  if (o.mode == "nearest") return ResizeNearest(c, o, axes);
-  if (c.attrs().GetInt("antialias", 0) != 0 && downsamples)
-    return Status::Errorf("antialias=1 when downsampling is not supported (mode '{}')", o.mode);
-  return ResizeInterpolate(c, o, axes);
+  if (o.mode == "nearest") return ResizeNearest(c, o, axes);  // antialias does not apply to nearest
+  return ResizeInterpolate(c, o, axes, c.attrs().GetInt("antialias", 0) != 0);
 }
 
 }  // namespace mrt::ref

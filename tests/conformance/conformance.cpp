@@ -29,6 +29,7 @@ struct Options {
   std::string data_dir = MRT_ONNX_TESTDATA_DIR "/node";
   std::string filter;
   std::string write_doc;
+  std::string doc_appendix;
   double min_pass_rate = 0.95;
   int jobs = 1;
   int timeout_s = 60;
@@ -195,6 +196,10 @@ int Main(const Options& opt) {
   }
 
   RunSummary summary{0, 0, 0, opt.data_dir, Tolerance{}};
+  summary.doc_command = "mrt_conformance";
+  if (opt.data_dir != Options{}.data_dir) summary.doc_command += " --data-dir " + opt.data_dir;
+  summary.doc_command += " --write-doc " + opt.write_doc;
+  if (!opt.doc_appendix.empty()) summary.doc_command += " --doc-appendix " + opt.doc_appendix;
   for (const CaseResult& r : results) {
     (r.outcome == Outcome::kPassed   ? summary.passed
      : r.outcome == Outcome::kFailed ? summary.failed
@@ -207,7 +212,8 @@ int Main(const Options& opt) {
   std::fprintf(stderr, "total: %zu tests in %.1f s\n", results.size(), SecondsSince(start));
   int exit_code = 0;
   if (!opt.write_doc.empty()) {
-    Status s = WriteTextFile(opt.write_doc, RenderOperatorsDoc(results, summary));
+    Status s = ReadAppendix(opt.doc_appendix, summary.appendix);
+    if (s.ok()) s = WriteTextFile(opt.write_doc, RenderOperatorsDoc(results, summary));
     if (!s.ok()) std::fprintf(stderr, "mrt_conformance: error: %s\n", s.message().c_str());
     if (!s.ok()) exit_code = 2;
   }
@@ -237,6 +243,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--filter", opt.filter, "Run only the tests whose name contains this text");
   app.add_option("--write-doc", opt.write_doc, "Write the operator support matrix (docs/operators.md) here");
+  app.add_option("--doc-appendix", opt.doc_appendix,
+                 "Markdown file appended to the --write-doc output (hand-written notes: earlier counts, other suites)");
   app.add_option("--min-pass-rate", opt.min_pass_rate, "Fail when passed / (passed + failed) is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

@@ -14,7 +14,12 @@ struct RunSummary {
   int passed = 0, failed = 0, skipped = 0;
   std::string data_dir;
   Tolerance tolerance;
+  std::string doc_command;  // how the doc was made: "mrt_conformance --write-doc docs/operators.md"
+  std::string appendix;     // markdown appended verbatim (may be empty)
 };
+
+// The text of `path` into `text` ("" leaves it empty); an error names the file.
+Status ReadAppendix(const std::string& path, std::string& text);
 
 // Markdown: the summary line, one row per OpKind of the op table (passed / failed / skipped,
 // the dtypes of its passing tests, notes on skips and failures), ONNX ops the table does not

@@ -221,10 +221,41 @@ TEST(ResizeRef, Errors) {
   ExpectError(ResizeScales(x, {2, 2}, {}), "scales has 2 values for 1 axes");
   ExpectError(ResizeScales(x, {-1}, {}), "must be positive");
   ExpectError(ResizeSizes(x, {2}, Modes("linear", "tf_crop_and_resize")), "needs the roi");
-  Attributes aa = Modes("linear", "");
-  aa.set("antialias", int64_t{1});
-  ExpectError(ResizeScales(x, {0.5f}, aa), "antialias");
-  EXPECT_RESULT(ResizeScales(F32s({1, 2}), {2}, aa), F32s({1, 1.25f, 1.75f, 2}), 1e-6);  // upsampling: no effect
+}
+
+Attributes Antialiased(const std::string& mode) {
+  Attributes a = Modes(mode, "");
+  a.set("antialias", int64_t{1});
+  return a;
+}
+
+TEST(ResizeRef, AntialiasLinearWidensTheTentByOneOverScale) {
+  // Scale 0.5 on [1..8]: x' = 2x + 0.5 = 0.5, 2.5, 4.5, 6.5. The tent stretched by 2 reaches 4
+  // inputs, floor(x') - 1 .. floor(x') + 2, at distances (i - 0.5) * 0.5 = -0.75, -0.25, 0.25,
+  // 0.75: weights 0.25, 0.75, 0.75, 0.25, normalized 1/8, 3/8, 3/8, 1/8. The first output reads
+  // inputs -1 (the edge, 1), 0, 1, 2: (1 + 3 * 1 + 3 * 2 + 3) / 8 = 1.625; the last reads 5..8
+  // with 8 clamped to 7: (6 + 3 * 7 + 3 * 8 + 8) / 8 = 7.375.
+  const Tensor x = F32s({1, 2, 3, 4, 5, 6, 7, 8});
+  EXPECT_RESULT(ResizeScales(x, {0.5f}, Antialiased("linear")), F32s({1.625f, 3.5f, 5.5f, 7.375f}), 1e-6);
+  // Without antialias only floor(x') and floor(x') + 1 count: 1.5, 3.5, 5.5, 7.5.
+  EXPECT_RESULT(ResizeScales(x, {0.5f}, Modes("linear", "")), F32s({1.5f, 3.5f, 5.5f, 7.5f}), 1e-6);
+  // exclude_outside drops the tap before the input: (3 * 1 + 3 * 2 + 3) / 7 for the first output.
+  Attributes excl = Antialiased("linear");
+  excl.set("exclude_outside", int64_t{1});
+  auto r = ResizeScales(x, {0.5f}, excl);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_NEAR((*r)[0].ToFloatVector()[0], 12.f / 7.f, 1e-6);
+}
+
+TEST(ResizeRef, AntialiasKeepsConstantsAndIgnoresUpsampledAxes) {
+  // The widened weights are normalized, so a constant stays constant (cubic reaches 12 taps at 1/3).
+  auto r = ResizeScales(F32({1, 1, 9, 9}, std::vector<float>(81, 5.f)), {1, 1, 1.f / 3, 1.f / 3}, Antialiased("cubic"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(AllClose((*r)[0], F32({1, 1, 3, 3}, std::vector<float>(9, 5.f)), 1e-6, 1e-6));
+  // Upsampling: antialias changes nothing.
+  EXPECT_RESULT(ResizeScales(F32s({1, 2}), {2}, Antialiased("linear")), F32s({1, 1.25f, 1.75f, 2}), 1e-6);
+  // Nearest ignores antialias.
+  EXPECT_RESULT(ResizeScales(F32s({1, 2, 3, 4}), {0.5f}, Antialiased("nearest")), F32s({1, 3}), 0);
 }
 
 }  // namespace
