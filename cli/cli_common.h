@@ -17,7 +17,7 @@ namespace mrt::cli {
 int Fail(std::string_view command, std::string_view message);
 inline int Fail(std::string_view command, const Status& s) { return Fail(command, s.message()); }
 
-// The plan-file magic (DESIGN.md, "Plan file"): \x89 M R T \r \n \x1a \n.
+// The plan-file magic (runtime/plan/README.md): \x89 M R T \r \n \x1a \n.
 inline constexpr std::string_view kPlanMagic = "\x89MRT\r\n\x1a\n";
 
 // Checks that `path` names a readable regular file and is an ONNX model, not a plan: a file not

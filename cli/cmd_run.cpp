@@ -1,7 +1,9 @@
 // `mini-rt run`: runs an ONNX model or a plan file (`mini-rt compile`) on inputs from .npy files
 // (seeded random data for the inputs not given) and prints a summary; with --output-dir writes
-// each output as .npy. For now the only device is the CPU reference backend; a plan runs out of
-// the memory arena its memory plan lays out. CUDA comes with the builder.
+// each output as .npy. --device picks the backend: cpu (the reference kernels; a plan runs out of
+// the memory arena its memory plan lays out) or cuda (the plan's tuned tactics on the GPU; for a
+// model, compiled in memory first). The default is the plan's device, or for a model cuda when a
+// GPU is present.
 #include <filesystem>
 #include <memory>
 #include <set>

@@ -8,7 +8,7 @@ namespace mrt {
 
 namespace {
 
-// The pipeline, in order (DESIGN.md, Passes): folding first so later pattern matches see
+// The pipeline, in order (passes/README.md): folding first so later pattern matches see
 // constants and static shapes, then BN folding, then fusions.
 constexpr PassInfo kPasses[] = {
     {"fold_shape_arithmetic", RunFoldShapeArithmetic, "replace Shape of a statically shaped value by a constant"},

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
+#include <limits>
 
 #include "ir/infer_shapes.h"
 #include "ir/verify.h"
@@ -35,8 +37,8 @@ inline PassContext TestPassContext() {
 
 // Runs `transform` on a copy of `graph` and checks outputs before/after agree. Returns the
 // transformed graph for further structural checks.
-inline Graph ExpectPreservesOutputs(const Graph& graph, const std::function<void(Graph&)>& transform,
-                                    uint64_t seed = 7, double relative_tolerance = 1e-4) {
+inline Graph ExpectPreservesOutputs(const Graph& graph, const std::function<void(Graph&)>& transform, uint64_t seed = 7,
+                                    double relative_tolerance = 1e-4) {
   Graph after = graph;
   transform(after);
   Status verified = Verify(after);
@@ -57,6 +59,58 @@ inline Graph ExpectPreservesOutputs(const Graph& graph, const std::function<void
         << name << ": max abs error " << c.max_abs_error << " vs max |ref| " << c.max_ref_magnitude;
   }
   return after;
+}
+
+// IEEE special values and a few ordinary ones, for the fused-vs-unfused special-value tests:
+// NaN, +-Inf, +-0, and values on both sides of every activation's kinks.
+inline std::vector<float> SpecialValues() {
+  const float inf = std::numeric_limits<float>::infinity();
+  return {std::numeric_limits<float>::quiet_NaN(),
+          inf,
+          -inf,
+          0.f,
+          -0.f,
+          1.f,
+          -1.f,
+          3.f,
+          -3.f,
+          0.25f,
+          20.f,
+          -20.f,
+          100.f,
+          -100.f};
+}
+
+// Runs `before` and `after` on the reference backend with input x = `values` ([1, 1, 1, n] f32)
+// and checks every output element agrees: NaN where the other is NaN, the same infinity, the
+// same sign of zero, and finite values within 1e-5 relative (fused formulas may be written
+// differently from the ops they replace, e.g. x * Clip(x + 3, 0, 6) / 6 for HardSwish).
+inline void ExpectSameOnSpecialValues(const Graph& before, const Graph& after, const std::vector<float>& values) {
+  TensorMap inputs;
+  inputs[before.value(before.inputs.at(0)).name] =
+      Tensor::FromVector<float>(DType::kF32, {1, 1, 1, static_cast<int64_t>(values.size())}, values);
+  auto expected = RunReference(before, inputs);
+  auto actual = RunReference(after, inputs);
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+  ASSERT_TRUE(actual.ok()) << actual.status().message();
+  for (const auto& [name, want] : *expected) {
+    const auto it = actual->find(name);
+    ASSERT_NE(it, actual->end()) << "output " << name << " disappeared";
+    ASSERT_EQ(it->second.numel(), want.numel()) << name;
+    for (int64_t i = 0; i < want.numel(); ++i) {
+      const float w = want.data<float>()[i], g = it->second.data<float>()[i];
+      const std::string where = name + " at x = " + std::to_string(values[i]) + ": unfused " + std::to_string(w) +
+                                ", fused " + std::to_string(g);
+      EXPECT_EQ(std::isnan(w), std::isnan(g)) << where;
+      if (std::isnan(w) || std::isnan(g)) continue;
+      if (std::isinf(w) || w == 0.f) {
+        EXPECT_EQ(w, g) << where;
+        EXPECT_EQ(std::signbit(w), std::signbit(g)) << where;
+      } else {
+        EXPECT_LE(std::abs(w - g), 1e-5f * std::abs(w)) << where;
+      }
+    }
+  }
 }
 
 // Runs one pass (and Compact + InferShapes, as the pipeline does) and returns whether it changed.

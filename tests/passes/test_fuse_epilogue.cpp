@@ -171,6 +171,27 @@ TEST(FuseEpilogue, EveryActivationFormOnGroupedStridedConv) {
   }
 }
 
+// NaN, +-Inf and +-0 through every activation form: the fused epilogue (ir/activation.h) gives
+// what the unfused ops give (both evaluate ir/elementwise_formulas.h), Relu(NaN) = Clip(NaN) = NaN.
+// A 1x1 Conv with weight 1 passes x through unchanged (but -0 becomes 0 + -0 = +0, on both sides).
+TEST(FuseEpilogue, FusedAndUnfusedAgreeOnNanInfAndZeros) {
+  for (const ActivationCase& c : ActivationCases()) {
+    SCOPED_TRACE(c.name);
+    const std::vector<float> values = SpecialValues();
+    GraphBuilder b;
+    const ValueId x = b.Input("x", DType::kF32, {1, 1, 1, static_cast<int64_t>(values.size())});
+    const ValueId w = b.Weight("conv.w", Tensor::FromVector<float>(DType::kF32, {1, 1, 1, 1}, {1.f}));
+    b.Output(c.build(b, b.Op(OpKind::kConv, {x, w}, {}, 1, "conv")));
+    const Graph before = b.Build();
+    Graph after = before;
+    PassContext ctx = TestPassContext();
+    RunOnePass(after, RunFuseEpilogue, ctx);
+    ASSERT_EQ(after.CountLiveNodes(), 1u);
+    ASSERT_NE(OnlyNode(after, OpKind::kFusedConv), nullptr);
+    ExpectSameOnSpecialValues(before, after, values);
+  }
+}
+
 // ---- constants that do not match leave the ops alone (or make the right activation) ----
 
 TEST(FuseEpilogue, NearMissConstantsAreNotMistakenForActivations) {

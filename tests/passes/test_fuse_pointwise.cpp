@@ -1,7 +1,10 @@
 // fuse_pointwise: groups of elementwise ops become one Pointwise node; outputs are preserved on
 // random inputs (reference backend before vs after), and what must stay outside does.
+#include <functional>
 #include <sstream>
 
+#include "ir/op_table.h"
+#include "ir/pointwise_lowering.h"
 #include "ir/pointwise_program.h"
 #include "passes/passes.h"
 #include "tests/passes/pass_test_util.h"
@@ -274,6 +277,33 @@ TEST(FusePointwise, RunsInThePipelineAndCanBeDisabled) {
     if (disabled) ctx.disabled.insert("fuse_pointwise");
     ASSERT_TRUE(RunPipeline(g, ctx).ok());
     EXPECT_EQ(CountOps(g, OpKind::kPointwise), disabled ? 0 : 1);
+  }
+}
+
+// NaN, +-Inf and +-0 through every one-input op of the lowering table (and Clip): the Pointwise
+// program gives what the unfused op gives, including Relu(NaN) = Clip(NaN) = NaN and signed zeros
+// (y = Neg(op(x)), two ops so that they form a group; Neg keeps the sign information).
+TEST(FusePointwise, FusedAndUnfusedAgreeOnNanInfAndZeros) {
+  std::vector<std::pair<std::string, std::function<ValueId(GraphBuilder&, ValueId)>>> ops;
+  for (const PointwiseLowering& row : PointwiseLowerings())
+    if (row.inputs() == 1)
+      ops.push_back({std::string(OpName(row.op)), [op = row.op](GraphBuilder& b, ValueId x) { return b.Op(op, {x}); }});
+  ops.push_back({"Clip(0,6)", [](GraphBuilder& b, ValueId x) {
+                   return b.Op(OpKind::kClip, {x, b.ScalarF32("lo", 0.f), b.ScalarF32("hi", 6.f)});
+                 }});
+  ASSERT_GE(ops.size(), 27u);  // 20 unary opcodes + 6 parametric activations + Clip
+  for (const auto& [name, build] : ops) {
+    SCOPED_TRACE(name);
+    const std::vector<float> values = SpecialValues();
+    GraphBuilder b;
+    const ValueId x = b.Input("x", DType::kF32, {1, 1, 1, static_cast<int64_t>(values.size())});
+    b.Output(b.Op(OpKind::kNeg, {build(b, x)}));
+    const Graph before = b.Build();
+    Graph after = before;
+    PassContext ctx = TestPassContext();
+    RunOnePass(after, RunFusePointwise, ctx);
+    ASSERT_EQ(CountOps(after, OpKind::kPointwise), 1);
+    ExpectSameOnSpecialValues(before, after, values);
   }
 }
 
