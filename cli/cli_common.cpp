@@ -31,8 +31,7 @@ Status CheckModelFile(const std::string& path) {
   head.resize(static_cast<size_t>(in.gcount()));
   const bool onnx_name = path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
   if (!onnx_name && head == kPlanMagic)
-    return Status::Errorf(
-        "{}: is a mini-rt plan, not an ONNX model (give the .onnx model)", path);
+    return Status::Errorf("{}: is a mini-rt plan, not an ONNX model (give the .onnx model)", path);
   return Status::Ok();
 }
 

@@ -131,7 +131,8 @@ Status CheckOutputPaths(const CompileCliOptions& opt) {
     return Status::Errorf("-o {}: that is the model itself; choose another output file", opt.output);
   MRT_RETURN_IF_ERROR(CheckOutputPath(opt.output, "-o"));
   if (!opt.report.empty()) {
-    if (opt.report == opt.output) return Status::Errorf("--report {}: is also the -o plan file; choose another", opt.report);
+    if (opt.report == opt.output)
+      return Status::Errorf("--report {}: is also the -o plan file; choose another", opt.report);
     MRT_RETURN_IF_ERROR(CheckOutputPath(opt.report, "--report"));
   }
   if (opt.device == "cuda" && !opt.gpu.timing_cache.empty())
@@ -141,7 +142,10 @@ Status CheckOutputPaths(const CompileCliOptions& opt) {
 
 Status CheckGpuFlags(const CompileCliOptions& opt) {
   if (opt.device == "cuda") return Status::Ok();
-  const char* flag = opt.gpu.fp16 ? "--fp16" : opt.gpu.no_tf32 ? "--no-tf32" : !opt.gpu.timing_cache.empty() ? "--timing-cache" : nullptr;
+  const char* flag = opt.gpu.fp16                    ? "--fp16"
+                     : opt.gpu.no_tf32               ? "--no-tf32"
+                     : !opt.gpu.timing_cache.empty() ? "--timing-cache"
+                                                     : nullptr;
   if (flag) return Status::Errorf("{} applies to --device cuda, but this plan is for --device {}", flag, opt.device);
   return Status::Ok();
 }
@@ -197,7 +201,8 @@ Command MakeCompileCommand() {
     CLI::App* s = app.add_subcommand(std::string(kName), "Optimize an ONNX model and write a plan file");
     s->add_option("model", opt->model, "The model: an .onnx file")->required();
     s->add_option("-o,--output", opt->output, "The plan file to write")->required();
-    s->add_option("--device", opt->device, "What the plan runs on: cpu (reference kernels) or cuda (default when a GPU is present)")
+    s->add_option("--device", opt->device,
+                  "What the plan runs on: cpu (reference kernels) or cuda (default when a GPU is present)")
         ->check(CLI::IsMember({"cpu", "cuda"}));
     s->add_flag("--fp16", opt->gpu.fp16, "cuda: compute in FP16 (FP32 accumulation; I/O stays FP32)");
     s->add_flag("--no-tf32", opt->gpu.no_tf32, "cuda: strict FP32 (no TF32 tensor-core math)");

@@ -11,10 +11,10 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/gpu_backend.h"
-#include "runtime/latency_stats.h"
 #include "ir/dump.h"
 #include "ir/onnx/importer.h"
 #include "ir/output_file.h"
+#include "runtime/latency_stats.h"
 #include "runtime/npy.h"
 #include "runtime/plan/plan_format.h"
 #include "runtime/reference_backend.h"
@@ -27,13 +27,13 @@ constexpr std::string_view kName = "run";
 
 struct RunOptions {
   std::string model;
-  std::string device;  // "": the plan's device, or DefaultDevice() for a model
+  std::string device;               // "": the plan's device, or DefaultDevice() for a model
   std::vector<std::string> inputs;  // NAME=FILE.npy
   std::vector<std::string> shapes;  // trtexec --shapes syntax
   std::string output_dir;
   uint64_t seed = 1;
   bool verbose = false;
-  GpuRunOptions gpu;     // --iterations, --warmup, --cuda-graph, --profile, --json
+  GpuRunOptions gpu;          // --iterations, --warmup, --cuda-graph, --profile, --json
   GpuCompileOptions compile;  // a model run on cuda is compiled in memory first (--fp16, --no-tf32)
 };
 
@@ -204,9 +204,12 @@ Status ExecuteOnnxOnGpu(const RunOptions& opt, const std::vector<InputFile>& fil
 
 Status CheckGpuFlags(const RunOptions& opt) {
   if (opt.device != "cpu") return Status::Ok();
-  const char* flag = opt.gpu.cuda_graph ? "--cuda-graph" : opt.gpu.profile ? "--profile"
-                   : !opt.gpu.json_path.empty() ? "--json" : opt.gpu.iterations ? "--iterations"
-                   : opt.compile.fp16 ? "--fp16" : nullptr;
+  const char* flag = opt.gpu.cuda_graph           ? "--cuda-graph"
+                     : opt.gpu.profile            ? "--profile"
+                     : !opt.gpu.json_path.empty() ? "--json"
+                     : opt.gpu.iterations         ? "--iterations"
+                     : opt.compile.fp16           ? "--fp16"
+                                                  : nullptr;
   if (flag) return Status::Errorf("{} applies to --device cuda, not --device cpu", flag);
   return Status::Ok();
 }
@@ -279,7 +282,8 @@ Command MakeRunCommand() {
         app.add_subcommand(std::string(kName), "Run a model on inputs from .npy files (or seeded random data)");
     s->add_option("model", opt->model, "The model: an .onnx file or a .plan from 'mini-rt compile'")->required();
     s->add_option("--device", opt->device,
-                  "Where to run: cpu (reference kernels) or cuda (default: the plan's device; for a model, cuda when a GPU is present)")
+                  "Where to run: cpu (reference kernels) or cuda (default: the plan's device; for a model, cuda when a "
+                  "GPU is present)")
         ->check(CLI::IsMember({"cpu", "cuda"}));
     s->add_option("--iterations", opt->gpu.iterations, "cuda: timed iterations (with a trtexec-style summary)")
         ->check(CLI::Range(0, 1000000));

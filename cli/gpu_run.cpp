@@ -33,9 +33,10 @@ nlohmann::json StatsJson(const LatencyStats& s) {
 }
 
 std::string StatsLine(const LatencyStats& s) {
-  return fmt::format("min = {:.4f} ms, max = {:.4f} ms, mean = {:.4f} ms, median = {:.4f} ms, percentile(90%) = {:.4f} "
-                     "ms, percentile(95%) = {:.4f} ms, percentile(99%) = {:.4f} ms",
-                     s.min, s.max, s.mean, s.median, s.p90, s.p95, s.p99);
+  return fmt::format(
+      "min = {:.4f} ms, max = {:.4f} ms, mean = {:.4f} ms, median = {:.4f} ms, percentile(90%) = {:.4f} "
+      "ms, percentile(95%) = {:.4f} ms, percentile(99%) = {:.4f} ms",
+      s.min, s.max, s.mean, s.median, s.p90, s.p95, s.p99);
 }
 
 class Events {
@@ -130,7 +131,8 @@ nlohmann::json LayersJson(const gpu::ExecutionContext& ctx, const std::vector<do
   for (double m : ms) total += m;
   for (size_t i = 0; i < ctx.layers().size(); ++i) {
     const gpu::LayerInfo& l = ctx.layers()[i];
-    nlohmann::json row = {{"name", l.name}, {"op", l.op}, {"tactic", l.tactic}, {"family", l.family}, {"build_ms", l.build_ms}};
+    nlohmann::json row = {
+        {"name", l.name}, {"op", l.op}, {"tactic", l.tactic}, {"family", l.family}, {"build_ms", l.build_ms}};
     if (!ms.empty()) {
       row["median_ms"] = ms[i];
       row["percent"] = total > 0 ? 100 * ms[i] / total : 0;
@@ -207,12 +209,20 @@ Status RunOnGpu(const plan::Plan& plan, const TensorMap& inputs, const GpuRunOpt
   cudaGetDevice(&device);
   cudaDeviceProp props{};
   cudaGetDeviceProperties(&props, device);
-  nlohmann::json j = {{"device", props.name}, {"iterations", iterations}, {"warmup", opt.warmup}, {"batch", batch},
-                      {"cuda_graph", opt.cuda_graph}, {"latency_ms", StatsJson(latency)},
-                      {"gpu_compute_ms", StatsJson(compute)}, {"h2d_ms", StatsJson(h2d)}, {"d2h_ms", StatsJson(d2h)},
-                      {"throughput_qps", qps}, {"throughput_samples_per_s", qps * batch},
-                      {"device_memory_bytes", {{"weights", mem.weights}, {"arena", mem.arena},
-                                               {"workspace", mem.workspace}, {"total", mem.total()}}}};
+  nlohmann::json j = {
+      {"device", props.name},
+      {"iterations", iterations},
+      {"warmup", opt.warmup},
+      {"batch", batch},
+      {"cuda_graph", opt.cuda_graph},
+      {"latency_ms", StatsJson(latency)},
+      {"gpu_compute_ms", StatsJson(compute)},
+      {"h2d_ms", StatsJson(h2d)},
+      {"d2h_ms", StatsJson(d2h)},
+      {"throughput_qps", qps},
+      {"throughput_samples_per_s", qps * batch},
+      {"device_memory_bytes",
+       {{"weights", mem.weights}, {"arena", mem.arena}, {"workspace", mem.workspace}, {"total", mem.total()}}}};
   j.update(LayersJson(*ctx, layer_ms));
   return WriteOutputFile(opt.json_path, j.dump(2) + "\n", "--json");
 }

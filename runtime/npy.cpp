@@ -141,8 +141,8 @@ Expected<DType> DTypeFromDescr(const std::string& descr) {
     if (row.kind != kind || row.itemsize != itemsize) continue;
     const bool big_endian = order == '>' || (order == '=' && std::endian::native == std::endian::big);
     if (big_endian && itemsize > 1)
-      return Status::Errorf("big-endian dtype '{}' is not supported (save it little-endian: a.astype('<{}{}'))", Printable(descr),
-                            kind, itemsize);
+      return Status::Errorf("big-endian dtype '{}' is not supported (save it little-endian: a.astype('<{}{}'))",
+                            Printable(descr), kind, itemsize);
     return row.dtype;
   }
   return Status::Errorf(

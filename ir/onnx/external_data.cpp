@@ -40,7 +40,8 @@ ExternalKeys ReadKeys(const onnx::TensorProto& proto) {
 }  // namespace
 
 Expected<std::string> ResolveExternalLocation(const std::string& model_dir, const std::string& location) {
-  if (model_dir.empty()) return Status::Errorf("external data '{}' but the model was not read from a folder", Printable(location));
+  if (model_dir.empty())
+    return Status::Errorf("external data '{}' but the model was not read from a folder", Printable(location));
   if (location.empty()) return Status::Error("external data has no location");
   if (location.find('\0') != std::string::npos) return Status::Error("external data location holds a NUL byte");
   const fs::path rel(location);
@@ -51,7 +52,8 @@ Expected<std::string> ResolveExternalLocation(const std::string& model_dir, cons
   std::error_code ec;
   for (const fs::path& part : rel) {
     if (part == "..")
-      return Status::Errorf("external data location '{}' holds '..'; it must stay inside the model's folder", Printable(location));
+      return Status::Errorf("external data location '{}' holds '..'; it must stay inside the model's folder",
+                            Printable(location));
     if (part.empty() || part == ".") continue;
     full /= part;
     const fs::file_status st = fs::symlink_status(full, ec);
@@ -81,8 +83,8 @@ Expected<std::string> ReadExternalData(const onnx::TensorProto& proto, const std
     offset = *v;
   }
   if (offset > file_size)
-    return Status::Errorf("external data offset {} lies beyond the end of '{}' ({} bytes)", offset, Printable(keys.location),
-                          file_size);
+    return Status::Errorf("external data offset {} lies beyond the end of '{}' ({} bytes)", offset,
+                          Printable(keys.location), file_size);
   uint64_t length = file_size - offset;  // absent length: the rest of the file
   if (keys.length) {
     auto v = ParseByteCount(*keys.length);
@@ -94,8 +96,8 @@ Expected<std::string> ReadExternalData(const onnx::TensorProto& proto, const std
                             length, Printable(keys.location), file_size);
   }
   if (length != expected_bytes)
-    return Status::Errorf("external data in '{}' holds {} bytes but the tensor's dims and dtype need {}", Printable(keys.location),
-                          length, expected_bytes);
+    return Status::Errorf("external data in '{}' holds {} bytes but the tensor's dims and dtype need {}",
+                          Printable(keys.location), length, expected_bytes);
 
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Errorf("cannot open external data file '{}'", Printable(keys.location));

@@ -3,8 +3,8 @@
 // value_ints (1-D). String and sparse constants are refused. ConstantOfShape stays a node; its
 // `value` defaults to a one-element f32 zero.
 #include "ir/onnx/op_importers.h"
-#include "ir/printable.h"
 #include "ir/onnx/tensor_proto.h"
+#include "ir/printable.h"
 
 namespace mrt::onnx_import {
 

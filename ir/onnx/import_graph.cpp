@@ -25,7 +25,8 @@ std::string DescribeGroup(const std::string& op, const std::vector<std::string>&
   if (nodes.size() == 1) return fmt::format("{} (node '{}')", Printable(op), Printable(nodes[0]));
   constexpr size_t kNamesShown = 3;
   std::string names;
-  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i) names += fmt::format("{}'{}'", i ? ", " : "", Printable(nodes[i]));
+  for (size_t i = 0; i < nodes.size() && i < kNamesShown; ++i)
+    names += fmt::format("{}'{}'", i ? ", " : "", Printable(nodes[i]));
   if (nodes.size() > kNamesShown) names += ", ...";
   return fmt::format("{} x{} (nodes {})", Printable(op), nodes.size(), names);
 }
@@ -145,13 +146,13 @@ Status CheckValueNames(const onnx::GraphProto& graph) {
     const auto& node = graph.node(i);
     for (const std::string& in : node.input())
       if (!in.empty() && !producer.count(in))
-        return Status::Errorf(
-            "{}: input '{}' is never produced (not a graph input, an initializer or a node output)",
-            DescribeNode(node, i), Printable(in));
+        return Status::Errorf("{}: input '{}' is never produced (not a graph input, an initializer or a node output)",
+                              DescribeNode(node, i), Printable(in));
   }
   for (const auto& output : graph.output()) {
     if (output.name().empty()) return Status::Error("a graph output has no name");
-    if (!producer.count(output.name())) return Status::Errorf("graph output '{}' is never produced", Printable(output.name()));
+    if (!producer.count(output.name()))
+      return Status::Errorf("graph output '{}' is never produced", Printable(output.name()));
   }
   return Status::Ok();
 }
@@ -166,7 +167,8 @@ Status AddWeightsAndInputs(ImportContext& ctx, const onnx::GraphProto& graph) {
   for (const auto& input : graph.input()) {
     if (auto v = g.FindValue(input.name()); v && g.value(*v).is_weight()) continue;  // an initializer
     auto declared = ReadDeclared(input);
-    if (!declared.ok()) return declared.status().WithContext(fmt::format("graph input '{}': ", Printable(input.name())));
+    if (!declared.ok())
+      return declared.status().WithContext(fmt::format("graph input '{}': ", Printable(input.name())));
     if (!declared->has_type) return Status::Errorf("graph input '{}' has no tensor type", Printable(input.name()));
     const ValueId v = ctx.ValueNamed(input.name());
     g.value(v).dtype = declared->dtype;

@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "ir/infer_shapes.h"
-#include "ir/printable.h"
 #include "ir/onnx/import_graph.h"
 #include "ir/onnx/model_reader.h"
 #include "ir/onnx/tensor_proto.h"
+#include "ir/printable.h"
 
 namespace mrt {
 
@@ -20,7 +20,9 @@ using namespace onnx_import;
 
 // Names in a corrupt (or hostile) model may hold newlines and terminal escapes: the importer
 // quotes them through Printable(), and every error leaves as one bounded printable line.
-Status OneLine(const Status& s, const std::string& prefix) { return Status::Error(OneLineMessage(prefix + s.message())); }
+Status OneLine(const Status& s, const std::string& prefix) {
+  return Status::Error(OneLineMessage(prefix + s.message()));
+}
 
 void ReserveModelNames(ImportContext& ctx, const onnx::GraphProto& g) {
   for (const auto& t : g.initializer()) ctx.ReserveName(t.name());

@@ -233,7 +233,8 @@ AttrValue DecodeAttribute(ByteReader& r, const TensorList& tensors) {
 void DecodeNode(ByteReader& r, const TensorList& tensors, Graph& graph) {
   const std::string op_name = r.String();
   const std::optional<OpKind> op = OpKindFromName(op_name);
-  if (r.ok() && !op) return r.Fail(fmt::format("unknown op '{}' (the plan was written by a newer mini-rt?)", Printable(op_name)));
+  if (r.ok() && !op)
+    return r.Fail(fmt::format("unknown op '{}' (the plan was written by a newer mini-rt?)", Printable(op_name)));
   Node n;
   n.name = r.String();
   n.precision = r.String();

@@ -215,8 +215,10 @@ TEST(PlanRoundTrip, APlanFileRunsLikeItsGraph) {
   const std::string path =
       (std::filesystem::temp_directory_path() / ("mrt_plan_rt_" + std::to_string(getpid()) + ".plan")).string();
   ASSERT_TRUE(plan::WritePlanFile(path, p).ok());
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))  // renamed into place
-    EXPECT_EQ(e.path().filename().string().find(".mrt_plan_rt_" + std::to_string(getpid()) + ".plan.tmp"), std::string::npos);
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))  // renamed into place
+    EXPECT_EQ(e.path().filename().string().find(".mrt_plan_rt_" + std::to_string(getpid()) + ".plan.tmp"),
+              std::string::npos);
   EXPECT_EQ(std::filesystem::file_size(path), p.file_size);
   Expected<Plan> back = plan::ReadPlanFile(path, {.expected_target = *plan::CurrentTarget("cpu")});
   std::filesystem::remove(path);
